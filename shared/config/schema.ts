@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+/** Secrets are referenced by name or ARN only; their values never appear in configuration. */
+const secretName = z.string().min(1).max(2048);
+
+export const leaverPolicySchema = z.enum(["deactivate", "delete"]);
+
+export const descopeProviderSchema = z.strictObject({
+  type: z.literal("descope"),
+  /** Unique per deployment: keys this provider's state in the state store. */
+  name: z.string().min(1).max(64).default("descope"),
+  /** Secrets Manager secret whose value is `<ProjectId>:<ManagementKey>`. */
+  secretName,
+  /** Defaults to the regional URL derived from the project id (https://api[.<region>].descope.com). */
+  baseUrl: z.url().optional(),
+  /** Users per batch create / batch patch call. Descope publishes no maximum; 100 is conservative. */
+  maxUsersPerBatch: z.int().min(1).max(10_000).default(100),
+  leaverPolicy: leaverPolicySchema.default("deactivate"),
+  requestTimeoutMs: z.int().min(100).max(60_000).default(10_000),
+});
+export type DescopeProviderConfig = z.infer<typeof descopeProviderSchema>;
+
+export const providerSchema = z.discriminatedUnion("type", [descopeProviderSchema]);
+export type ProviderConfig = z.infer<typeof providerSchema>;
+
+export const scimSourceSchema = z.strictObject({
+  /** Names the source in every change it produces; the person key is scoped by it. */
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9-]+$/)
+    .default("scim"),
+  /** Secrets Manager secret whose value is the bearer token the SCIM client sends. */
+  tokenSecretName: secretName,
+});
+export type ScimSourceConfig = z.infer<typeof scimSourceSchema>;
+
+export const queueSchema = z.strictObject({
+  /** Receives before SQS moves a message to the dead-letter queue. */
+  maxReceiveCount: z.int().min(1).max(1000).default(8),
+  /** Messages per sync invocation (standard queue: up to 10,000 with a batching window). */
+  batchSize: z.int().min(1).max(10_000).default(500),
+  maxBatchingWindowSeconds: z.int().min(0).max(300).default(2),
+  /** Concurrent sync invocations; bounds the request rate at each provider. */
+  maxConcurrency: z.int().min(2).max(1000).default(2),
+  visibilityTimeoutSeconds: z.int().min(30).max(43_200).default(180),
+});
+
+export const configSchema = z.strictObject({
+  scim: scimSourceSchema,
+  providers: z.array(providerSchema).min(1),
+  queue: queueSchema.prefault({}),
+  /** Largest request body ingest accepts. */
+  maxBodyBytes: z
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(1024 * 1024),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Parses configuration, failing with every problem listed rather than the first one. */
+export function parseConfig(input: unknown): Config {
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) throw new Error(`invalid idp-sync configuration:\n${z.prettifyError(parsed.error)}`);
+  const names = parsed.data.providers.map((provider) => provider.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate)
+    throw new Error(`invalid idp-sync configuration: provider name "${duplicate}" is used twice`);
+  return parsed.data;
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+/** A person key: the immutable id the source gives a person (HR employee id, SCIM externalId or id). */
+export const personKeySchema = z.string().min(1).max(256);
+export type PersonKey = z.infer<typeof personKeySchema>;
+
+const text = z.string().max(2048);
+
+export const customAttributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+export type CustomAttributeValue = z.infer<typeof customAttributeValueSchema>;
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be standard base64 with padding");
+const hex = z.string().regex(/^[0-9a-fA-F]*$/, "must be hex");
+
+/**
+ * An imported password hash, one algorithm per user, in the shape Descope documents for batch create
+ * (binary fields base64). Providers translate it to their own form.
+ */
+export const hashedPasswordSchema = z.union([
+  z.strictObject({ bcrypt: z.strictObject({ hash: z.string().min(1) }) }),
+  z.strictObject({ django: z.strictObject({ hash: z.string().min(1) }) }),
+  z.strictObject({
+    firebase: z.strictObject({
+      hash: base64,
+      salt: base64,
+      saltSeparator: base64,
+      signerKey: base64,
+      memory: z.int().positive(),
+      rounds: z.int().positive(),
+    }),
+  }),
+  z.strictObject({
+    pbkdf2: z.strictObject({
+      hash: base64,
+      salt: base64,
+      iterations: z.int().positive(),
+      type: z.enum(["sha1", "sha256", "sha512"]),
+    }),
+  }),
+  z.strictObject({
+    phpass: z.strictObject({
+      hash: z.string().min(1),
+      salt: z.string().min(1),
+      iterations: z.int().positive(),
+      type: z.enum(["md5", "sha512"]),
+    }),
+  }),
+  z.strictObject({ md5: z.strictObject({ hash: hex.min(1) }) }),
+  z.strictObject({
+    sha: z.strictObject({
+      hash: hex.min(1),
+      type: z.enum(["sha1", "sha256", "sha512"]),
+      salt: hex.optional(),
+    }),
+  }),
+  z.strictObject({
+    argon2: z.strictObject({
+      hash: base64,
+      salt: base64,
+      iterations: z.int().min(1).max(10),
+      memory: z.int().min(1000).max(1_000_000),
+      threads: z.int().min(1).max(10),
+    }),
+  }),
+]);
+export type HashedPassword = z.infer<typeof hashedPasswordSchema>;
+
+/** Attributes that describe a person and are kept in desired state. */
+export const profileShape = {
+  loginId: z.string().min(1).max(512),
+  email: z.string().max(320),
+  emailVerified: z.boolean(),
+  phone: z.string().max(64),
+  phoneVerified: z.boolean(),
+  givenName: text,
+  middleName: text,
+  familyName: text,
+  displayName: text,
+  picture: text,
+  title: text,
+  department: text,
+  employeeNumber: text,
+  costCenter: text,
+  manager: personKeySchema,
+  active: z.boolean(),
+  roles: z.array(z.string().min(1)).max(1000),
+  tenants: z.record(z.string().min(1), z.array(z.string().min(1))),
+  customAttributes: z.record(z.string().min(1), customAttributeValueSchema),
+} as const;
+
+/** Attributes that exist only to import a new account: never merged into state, never logged. */
+export const importSecretsShape = {
+  password: z.string().min(1).max(1024),
+  hashedPassword: hashedPasswordSchema,
+} as const;
+
+export const canonicalUserSchema = z.object(profileShape).partial();
+/** What a person looks like: every profile attribute optional (absent = not known / not set). */
+export type CanonicalUser = z.infer<typeof canonicalUserSchema>;
+export type ProfileAttribute = keyof typeof profileShape;
+export const profileAttributes = Object.keys(profileShape) as ProfileAttribute[];
+
+export const importSecretsSchema = z.object(importSecretsShape).partial();
+export type ImportSecrets = z.infer<typeof importSecretsSchema>;
+
+/** Map-valued attributes merge key by key, so two sources can own different keys. */
+export const mapAttributes = ["tenants", "customAttributes"] as const satisfies ProfileAttribute[];
+export type MapAttribute = (typeof mapAttributes)[number];
+export const isMapAttribute = (name: string): name is MapAttribute =>
+  (mapAttributes as readonly string[]).includes(name);

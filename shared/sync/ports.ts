@@ -1,0 +1,60 @@
+import type { UserChange } from "../model/change.ts";
+import type { PersonRecord } from "./person-record.ts";
+import type { PlannedOperation } from "./plan.ts";
+
+/** Keeps one record per person; writes are conditional on the version read (optimistic locking). */
+export interface StateStore {
+  get(persons: readonly string[]): Promise<Map<string, PersonRecord>>;
+  /**
+   * Writes `record` (whose version is the one read, or 0 for a new person) as version + 1.
+   * Resolves false, writing nothing, when someone else wrote the person in between.
+   */
+  put(record: PersonRecord): Promise<boolean>;
+}
+
+/** Hands changes to the sync worker (SQS in AWS, an in-memory queue locally). */
+export interface ChangeQueue {
+  /** Resolves with the ids of the changes that could not be enqueued (empty when all were). */
+  send(changes: readonly UserChange[]): Promise<string[]>;
+}
+
+/** Where a change that can never apply goes, with the reason an operator needs to fix it. */
+export interface DeadLetterSink {
+  send(letters: readonly DeadLetter[]): Promise<void>;
+}
+export interface DeadLetter {
+  /** The queue message body exactly as received, so a redrive replays it unchanged. */
+  body: string;
+  reason: string;
+  provider?: string;
+}
+
+/** Reads a secret's current value; `fresh` bypasses the cache (after a 401, when a key was rotated). */
+export interface SecretReader {
+  read(name: string, options?: { fresh?: boolean }): Promise<string>;
+}
+
+/** Structural subset of the Powertools logger, so the core logs without depending on it. */
+export interface Log {
+  debug(message: string, ...extra: object[]): void;
+  info(message: string, ...extra: object[]): void;
+  warn(message: string, ...extra: object[]): void;
+  error(message: string, ...extra: object[]): void;
+}
+
+/** The result of one planned operation at one provider. */
+export type OperationOutcome =
+  | { person: string; result: "applied"; userId?: string }
+  | { person: string; result: "retry"; reason: string; retryAfterSeconds?: number }
+  | { person: string; result: "rejected"; reason: string };
+
+/** An identity provider the sync core can apply planned operations to. */
+export interface Provider {
+  /** Unique per deployment; keys the provider's acknowledged state in each person record. */
+  readonly name: string;
+  readonly leaverPolicy: LeaverPolicy;
+  /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
+  apply(operations: readonly PlannedOperation[]): Promise<OperationOutcome[]>;
+}
+
+export type LeaverPolicy = "deactivate" | "delete";
