@@ -1,0 +1,60 @@
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * Paces requests so that at most `capacity` start within any `windowMs`, refilling continuously.
+ * Callers wait their turn in order; nobody is refused.
+ */
+export class TokenBucket {
+  readonly #capacity: number;
+  readonly #refillPerMs: number;
+  readonly #clock: Clock;
+  #tokens: number;
+  #updatedAt: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(options: { capacity: number; windowMs: number; clock?: Clock }) {
+    if (options.capacity <= 0 || options.windowMs <= 0)
+      throw new RangeError("capacity and window must be positive");
+    this.#capacity = options.capacity;
+    this.#refillPerMs = options.capacity / options.windowMs;
+    this.#clock = options.clock ?? systemClock;
+    this.#tokens = options.capacity;
+    this.#updatedAt = this.#clock.now();
+  }
+
+  /** Resolves when the caller may send one request. */
+  take(): Promise<void> {
+    const turn = this.#queue.then(() => this.#takeInOrder());
+    this.#queue = turn;
+    return turn;
+  }
+
+  /** Empties the bucket, e.g. after the provider answered 429, so nothing more starts until it refills. */
+  drain(waitMs = 0): void {
+    this.#refill();
+    this.#tokens = -waitMs * this.#refillPerMs;
+  }
+
+  async #takeInOrder(): Promise<void> {
+    this.#refill();
+    while (this.#tokens < 1) {
+      await this.#clock.sleep(Math.ceil((1 - this.#tokens) / this.#refillPerMs));
+      this.#refill();
+    }
+    this.#tokens -= 1;
+  }
+
+  #refill(): void {
+    const now = this.#clock.now();
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (now - this.#updatedAt) * this.#refillPerMs);
+    this.#updatedAt = now;
+  }
+}
