@@ -1,0 +1,112 @@
+import { randomUUID } from "node:crypto";
+import type { UserChange } from "../shared/model/change.ts";
+import type { ChangeQueue, DeadLetter, DeadLetterSink } from "../shared/sync/ports.ts";
+
+export interface QueueOptions {
+  /** Receives after which a message moves to the dead-letter queue, as SQS maxReceiveCount. */
+  maxReceiveCount: number;
+  /** How long a received message stays invisible before it is delivered again. */
+  visibilityTimeoutMs: number;
+}
+
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+export interface DeadLetteredMessage {
+  messageId: string;
+  body: string;
+  reason: string;
+  provider?: string;
+}
+
+interface Stored extends QueueMessage {
+  visibleAt: number;
+}
+
+/**
+ * An in-memory standard queue with the SQS semantics the sync worker relies on: batches, visibility timeout,
+ * redelivery of what was not deleted, and a dead-letter queue after maxReceiveCount receives.
+ */
+export class MemoryQueue implements ChangeQueue {
+  readonly #messages = new Map<string, Stored>();
+  readonly deadLetters: DeadLetteredMessage[] = [];
+  readonly #options: QueueOptions;
+  readonly #now: () => number;
+
+  constructor(options: QueueOptions, now: () => number = Date.now) {
+    this.#options = options;
+    this.#now = now;
+  }
+
+  async send(changes: readonly UserChange[]): Promise<string[]> {
+    for (const change of changes) this.sendRaw(JSON.stringify(change));
+    return [];
+  }
+
+  sendRaw(body: string): void {
+    const messageId = randomUUID();
+    this.#messages.set(messageId, { messageId, body, receiveCount: 0, visibleAt: this.#now() });
+  }
+
+  /** Dead-letter sink of the sync worker: permanent failures go straight to the DLQ with their reason. */
+  readonly deadLetterSink: DeadLetterSink = {
+    send: async (letters: readonly DeadLetter[]) => {
+      for (const letter of letters) this.deadLetters.push({ messageId: randomUUID(), ...letter });
+    },
+  };
+
+  /** Receives up to `max` visible messages, hiding them for the visibility timeout. */
+  receive(max: number): QueueMessage[] {
+    const now = this.#now();
+    const batch: QueueMessage[] = [];
+    for (const message of this.#messages.values()) {
+      if (batch.length >= max) break;
+      if (message.visibleAt > now) continue;
+      if (message.receiveCount >= this.#options.maxReceiveCount) {
+        this.#messages.delete(message.messageId);
+        this.deadLetters.push({
+          messageId: message.messageId,
+          body: message.body,
+          reason: `not applied after ${message.receiveCount} receives`,
+        });
+        continue;
+      }
+      message.receiveCount += 1;
+      message.visibleAt = now + this.#options.visibilityTimeoutMs;
+      batch.push({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount });
+    }
+    return batch;
+  }
+
+  delete(messageIds: Iterable<string>): void {
+    for (const messageId of messageIds) this.#messages.delete(messageId);
+  }
+
+  /** Makes a received message visible again after `delayMs` (SQS ChangeMessageVisibility). */
+  changeVisibility(messageId: string, delayMs: number): void {
+    const message = this.#messages.get(messageId);
+    if (message) message.visibleAt = this.#now() + delayMs;
+  }
+
+  visibleCount(): number {
+    const now = this.#now();
+    let count = 0;
+    for (const message of this.#messages.values()) if (message.visibleAt <= now) count += 1;
+    return count;
+  }
+
+  /** Messages not yet deleted: visible or in flight. */
+  get depth(): number {
+    return this.#messages.size;
+  }
+
+  /** Moves every dead letter back to the queue (the local redrive). */
+  redrive(): number {
+    const letters = this.deadLetters.splice(0);
+    for (const letter of letters) this.sendRaw(letter.body);
+    return letters.length;
+  }
+}

@@ -1,0 +1,30 @@
+import type { PersonRecord } from "../shared/sync/person-record.ts";
+import type { StateStore } from "../shared/sync/ports.ts";
+
+/** The state store of the local runtime and of tests: same contract as the DynamoDB store, kept in memory. */
+export class MemoryStateStore implements StateStore {
+  readonly #records = new Map<string, string>();
+
+  async get(persons: readonly string[]): Promise<Map<string, PersonRecord>> {
+    const found = new Map<string, PersonRecord>();
+    for (const person of persons) {
+      const stored = this.#records.get(person);
+      if (stored !== undefined) found.set(person, JSON.parse(stored) as PersonRecord);
+    }
+    return found;
+  }
+
+  async put(record: PersonRecord): Promise<boolean> {
+    const stored = this.#records.get(record.person);
+    const storedVersion = stored === undefined ? 0 : (JSON.parse(stored) as PersonRecord).version;
+    if (storedVersion !== record.version) return false;
+    // Stored as JSON so callers can never mutate what the store holds, as with a real database.
+    this.#records.set(record.person, JSON.stringify({ ...record, version: record.version + 1 }));
+    return true;
+  }
+
+  /** Every record, for tests and the local operator view. */
+  all(): PersonRecord[] {
+    return [...this.#records.values()].map((stored) => JSON.parse(stored) as PersonRecord);
+  }
+}

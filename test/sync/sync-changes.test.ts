@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { MemoryQueue } from "../../local/memory-queue.ts";
+import { MemoryStateStore } from "../../local/memory-state-store.ts";
+import type { PlannedOperation } from "../../shared/sync/plan.ts";
+import type { Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
+import { type QueuedMessage, syncChanges } from "../../shared/sync/sync-changes.ts";
+import { change } from "./fixtures.ts";
+
+const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Records every operation it is asked to apply and answers with a scripted result per person. */
+class ScriptedProvider implements Provider {
+  readonly leaverPolicy = "deactivate" as const;
+  readonly calls: PlannedOperation[][] = [];
+  script: (operation: PlannedOperation) => OperationOutcome = (operation) => ({
+    person: operation.person,
+    result: "applied",
+    userId: `id-${operation.person}`,
+  });
+  constructor(readonly name: string) {}
+  async apply(operations: readonly PlannedOperation[]) {
+    this.calls.push([...operations]);
+    return operations.map((operation) => this.script(operation));
+  }
+}
+
+function setup(...providers: ScriptedProvider[]) {
+  const store = new MemoryStateStore();
+  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
+  const deps = { store, providers, deadLetters: queue.deadLetterSink, log: silent };
+  let next = 0;
+  const message = (body: unknown): QueuedMessage => ({
+    messageId: `m${(next += 1)}`,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { store, queue, deps, message };
+}
+
+describe("syncChanges", () => {
+  it("creates, records the acknowledgement, and makes a redelivery cost no provider call", async () => {
+    const descope = new ScriptedProvider("descope");
+    const { deps, store, message } = setup(descope);
+    const hire = message(change("p1", 1, { loginId: "ann", email: "ann@example.com", password: "pw" }));
+    const report = await syncChanges([hire], deps);
+    expect(report).toEqual({
+      retry: [],
+      deadLettered: 0,
+      outcomes: { descope: { applied: 1, retry: 0, rejected: 0 } },
+    });
+    expect(descope.calls).toEqual([
+      [
+        {
+          op: "create",
+          person: "p1",
+          user: { loginId: "ann", email: "ann@example.com" },
+          secrets: { password: "pw" },
+        },
+      ],
+    ]);
+    expect(store.all()[0]?.providers.descope).toEqual({
+      user: { loginId: "ann", email: "ann@example.com" },
+      userId: "id-p1",
+    });
+    expect(JSON.stringify(store.all())).not.toContain('"pw"');
+
+    await syncChanges([hire], deps);
+    expect(descope.calls).toHaveLength(1);
+  });
+
+  it("groups a person's changes into one operation carrying only what changed", async () => {
+    const descope = new ScriptedProvider("descope");
+    const { deps, message } = setup(descope);
+    await syncChanges([message(change("p1", 1, { loginId: "ann", title: "Dev" }))], deps);
+    await syncChanges(
+      [
+        message(change("p1", 3, { title: "Lead" })),
+        message(change("p1", 2, { title: "Senior" })),
+        message(change("p1", 2, { department: "R&D" })),
+      ],
+      deps,
+    );
+    expect(descope.calls[1]).toEqual([
+      expect.objectContaining({ op: "patch", person: "p1", changes: { title: "Lead", department: "R&D" } }),
+    ]);
+  });
+
+  it("hands back exactly the messages of people whose provider asked for a retry", async () => {
+    const descope = new ScriptedProvider("descope");
+    descope.script = (operation) =>
+      operation.person === "p2"
+        ? { person: "p2", result: "retry", reason: "429", retryAfterSeconds: 3 }
+        : { person: operation.person, result: "applied" };
+    const { deps, message } = setup(descope);
+    const m1 = message(change("p1", 1, { loginId: "a" }));
+    const m2 = message(change("p2", 1, { loginId: "b" }));
+    const m3 = message(change("p2", 2, { title: "x" }));
+    expect((await syncChanges([m1, m2, m3], deps)).retry.sort()).toEqual([m2.messageId, m3.messageId]);
+  });
+
+  it("dead-letters rejected, undecodable and unsupported changes with their reasons", async () => {
+    const descope = new ScriptedProvider("descope");
+    descope.script = (operation) => ({
+      person: operation.person,
+      result: "rejected",
+      reason: "E011003 invalid email",
+    });
+    const { deps, queue, message } = setup(descope);
+    const bad = message(change("p1", 1, { loginId: "a", email: "nope" }));
+    const notJson = message("{oops");
+    const refresh = message({ ...change("p2", 1, {}), kind: "refresh" });
+    const report = await syncChanges([bad, notJson, refresh], deps);
+    expect(report.retry).toEqual([]);
+    expect(queue.deadLetters.map(({ body, reason }) => ({ body, reason }))).toEqual([
+      { body: notJson.body, reason: "message body is not JSON" },
+      { body: refresh.body, reason: 'source "test" has no record fetcher for refresh changes' },
+      { body: bad.body, reason: "descope: E011003 invalid email" },
+    ]);
+  });
+
+  it("keeps providers independent: one retrying does not repeat calls at the other", async () => {
+    const descope = new ScriptedProvider("descope");
+    const zitadel = new ScriptedProvider("zitadel");
+    zitadel.script = (operation) => ({ person: operation.person, result: "retry", reason: "503" });
+    const { deps, message } = setup(descope, zitadel);
+    const hire = message(change("p1", 1, { loginId: "ann" }));
+    expect((await syncChanges([hire], deps)).retry).toEqual([hire.messageId]);
+    zitadel.script = (operation) => ({ person: operation.person, result: "applied" });
+    expect((await syncChanges([hire], deps)).retry).toEqual([]);
+    expect(descope.calls).toHaveLength(1);
+    expect(zitadel.calls).toHaveLength(2);
+  });
+
+  it("retries operations a provider did not report on, and survives a provider that throws", async () => {
+    const descope = new ScriptedProvider("descope");
+    descope.apply = async () => {
+      throw new Error("boom");
+    };
+    const { deps, message } = setup(descope);
+    const hire = message(change("p1", 1, { loginId: "ann" }));
+    expect((await syncChanges([hire], deps)).retry).toEqual([hire.messageId]);
+  });
+});
