@@ -1,7 +1,13 @@
 import type { ChangeAttributes } from "../../shared/model/change.ts";
 import type { MergeableChange } from "../../shared/sync/desired-state.ts";
 
-let sequence = 0;
+const nextId = (() => {
+  let sequence = 0;
+  return () => {
+    sequence += 1;
+    return `c${String(sequence).padStart(6, "0")}`;
+  };
+})();
 
 /** A change for tests; `at` is seconds after a fixed epoch so ordering is easy to read. */
 export function change(
@@ -9,7 +15,7 @@ export function change(
   atSeconds: number,
   attributes: ChangeAttributes,
   kind: MergeableChange["kind"] = "upsert",
-  id = `c${String((sequence += 1)).padStart(6, "0")}`,
+  id = nextId(),
 ): MergeableChange {
   return {
     id,

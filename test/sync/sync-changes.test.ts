@@ -28,11 +28,11 @@ function setup(...providers: ScriptedProvider[]) {
   const store = new MemoryStateStore();
   const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
   const deps = { store, providers, deadLetters: queue.deadLetterSink, log: silent };
-  let next = 0;
-  const message = (body: unknown): QueuedMessage => ({
-    messageId: `m${(next += 1)}`,
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+  let sent = 0;
+  const message = (body: unknown): QueuedMessage => {
+    sent += 1;
+    return { messageId: `m${sent}`, body: typeof body === "string" ? body : JSON.stringify(body) };
+  };
   return { store, queue, deps, message };
 }
 
