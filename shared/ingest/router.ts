@@ -37,7 +37,8 @@ async function routeScim(request: IngestRequest, deps: IngestDeps): Promise<Inge
   const users = scimUsersPath.exec(request.path);
   const scimDeps = { source: deps.config.scim, queue: deps.queue, ...pickIdFactory(deps) };
   if (users) {
-    const id = users[1] === undefined ? undefined : decodeURIComponent(users[1]);
+    const id = users[1] === undefined ? undefined : safeDecode(users[1]);
+    if (id === null) return scimError(400, "the resource id in the path is not valid percent-encoding", "invalidValue");
     if (request.method === "POST" && id === undefined) return writeScimUser(request, undefined, scimDeps);
     if (request.method === "PUT" && id !== undefined) return writeScimUser(request, id, scimDeps);
     return scimError(405, `${request.method} is not supported on ${request.path}`);
@@ -46,3 +47,11 @@ async function routeScim(request: IngestRequest, deps: IngestDeps): Promise<Inge
 }
 
 const pickIdFactory = (deps: IngestDeps) => (deps.newChangeId ? { newChangeId: deps.newChangeId } : {});
+
+function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
