@@ -1,22 +1,9 @@
 import { z } from "zod";
-import { secretName } from "./common.ts";
 import { descopeProviderSchema } from "./descope.ts";
+import { scimSourceSchema } from "./scim.ts";
 
 export const providerSchema = z.discriminatedUnion("type", [descopeProviderSchema]);
 export type ProviderConfig = z.infer<typeof providerSchema>;
-
-export const scimSourceSchema = z.strictObject({
-  /** Names the source in every change it produces; the person key is scoped by it. */
-  name: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-z0-9-]+$/)
-    .default("scim"),
-  /** Secrets Manager secret whose value is the bearer token the SCIM client sends. */
-  tokenSecretName: secretName,
-});
-export type ScimSourceConfig = z.infer<typeof scimSourceSchema>;
 
 export const queueSchema = z.strictObject({
   /** Receives before SQS moves a message to the dead-letter queue. */

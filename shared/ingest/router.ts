@@ -1,8 +1,7 @@
 import type { Config } from "../config/schema.ts";
 import { scimError } from "../sources/scim/errors.ts";
-import { writeScimUser } from "../sources/scim/users.ts";
-import type { ChangeQueue, Log, SecretReader } from "../sync/ports.ts";
-import { bearerTokenMatches } from "./bearer-token.ts";
+import { routeScim } from "../sources/scim/router.ts";
+import type { ChangeQueue, Log, SecretReader, StateStore } from "../sync/ports.ts";
 import { type IngestRequest, type IngestResponse, jsonResponse } from "./request.ts";
 
 export interface IngestDeps {
@@ -10,10 +9,10 @@ export interface IngestDeps {
   queue: ChangeQueue;
   secrets: SecretReader;
   log: Log;
+  /** Read by sources that answer from what was accepted (SCIM GET) or must merge at intake. */
+  store: StateStore;
   newChangeId?: () => string;
 }
-
-const scimUsersPath = /^\/scim\/v2\/Users(?:\/([^/]+))?\/?$/i;
 
 /** Answers one ingest request: every outcome is a precise status with a machine-readable body. */
 export async function routeIngestRequest(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
@@ -27,31 +26,4 @@ export async function routeIngestRequest(request: IngestRequest, deps: IngestDep
   }
   if (isScim) return routeScim(request, deps);
   return jsonResponse(404, { error: "not_found", detail: `no route for ${request.method} ${request.path}` });
-}
-
-async function routeScim(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
-  const expected = await deps.secrets.read(deps.config.scim.tokenSecretName);
-  if (!bearerTokenMatches(request.headers.authorization, expected)) {
-    return scimError(401, "missing or invalid bearer token");
-  }
-  const users = scimUsersPath.exec(request.path);
-  const scimDeps = { source: deps.config.scim, queue: deps.queue, ...pickIdFactory(deps) };
-  if (users) {
-    const id = users[1] === undefined ? undefined : safeDecode(users[1]);
-    if (id === null) return scimError(400, "the resource id in the path is not valid percent-encoding", "invalidValue");
-    if (request.method === "POST" && id === undefined) return writeScimUser(request, undefined, scimDeps);
-    if (request.method === "PUT" && id !== undefined) return writeScimUser(request, id, scimDeps);
-    return scimError(405, `${request.method} is not supported on ${request.path}`);
-  }
-  return scimError(404, `no SCIM resource at ${request.path}`);
-}
-
-const pickIdFactory = (deps: IngestDeps) => (deps.newChangeId ? { newChangeId: deps.newChangeId } : {});
-
-function safeDecode(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
 }

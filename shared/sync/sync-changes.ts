@@ -17,7 +17,15 @@ export interface SyncDeps {
   providers: readonly Provider[];
   deadLetters: DeadLetterSink;
   log: Log;
+  /** Turns a thin "something changed" notification into the person's current record, read from the source. */
+  refresh?: RefreshResolver;
 }
+
+export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
+export type RefreshResult =
+  | { result: "resolved"; change: MergeableChange }
+  | { result: "retry"; reason: string }
+  | { result: "rejected"; reason: string };
 
 export interface SyncReport {
   /** Messages to hand back to the queue: they are delivered again later. */
@@ -38,8 +46,8 @@ interface PersonBatch {
  */
 export async function syncChanges(messages: readonly QueuedMessage[], deps: SyncDeps): Promise<SyncReport> {
   const letters: DeadLetter[] = [];
-  const byPerson = decodeAndGroup(messages, letters);
   const retry = new Set<string>();
+  const byPerson = await decodeAndGroup(messages, letters, retry, deps);
 
   const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => ({
     ...record,
@@ -94,27 +102,44 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   return { retry: [...retry], deadLettered: letters.length, outcomes };
 }
 
-function decodeAndGroup(messages: readonly QueuedMessage[], letters: DeadLetter[]): Map<string, PersonBatch> {
+async function decodeAndGroup(
+  messages: readonly QueuedMessage[],
+  letters: DeadLetter[],
+  retry: Set<string>,
+  deps: SyncDeps,
+): Promise<Map<string, PersonBatch>> {
   const byPerson = new Map<string, PersonBatch>();
-  for (const message of messages) {
-    const decoded = decodeChange(message.body);
-    if (typeof decoded === "string") {
-      letters.push({ body: message.body, reason: decoded });
-      continue;
+  const resolved = await Promise.all(messages.map((message) => resolveMessage(message, deps)));
+  messages.forEach((message, index) => {
+    const outcome = resolved[index] as RefreshResult;
+    if (outcome.result === "retry") retry.add(message.messageId);
+    else if (outcome.result === "rejected") letters.push({ body: message.body, reason: outcome.reason });
+    else {
+      const batch = byPerson.get(outcome.change.person) ?? { messages: [], changes: [] };
+      batch.messages.push(message);
+      batch.changes.push(outcome.change);
+      byPerson.set(outcome.change.person, batch);
     }
-    if (decoded.kind === "refresh") {
-      letters.push({
-        body: message.body,
-        reason: `source "${decoded.source}" has no record fetcher for refresh changes`,
-      });
-      continue;
-    }
-    const batch = byPerson.get(decoded.person) ?? { messages: [], changes: [] };
-    batch.messages.push(message);
-    batch.changes.push(decoded as MergeableChange);
-    byPerson.set(decoded.person, batch);
-  }
+  });
   return byPerson;
+}
+
+async function resolveMessage(message: QueuedMessage, deps: SyncDeps): Promise<RefreshResult> {
+  const decoded = decodeChange(message.body);
+  if (typeof decoded === "string") return { result: "rejected", reason: decoded };
+  if (decoded.kind !== "refresh") return { result: "resolved", change: decoded as MergeableChange };
+  if (!deps.refresh) {
+    return {
+      result: "rejected",
+      reason: `source "${decoded.source}" has no record fetcher for refresh changes`,
+    };
+  }
+  try {
+    return await deps.refresh(decoded);
+  } catch (error) {
+    deps.log.warn("refresh failed", { source: decoded.source, person: decoded.person, error });
+    return { result: "retry", reason: "refresh failed" };
+  }
 }
 
 function decodeChange(body: string): UserChange | string {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { LocalSecrets } from "../../local/local-secrets.ts";
+import { MemoryQueue } from "../../local/memory-queue.ts";
+import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import { parseConfig } from "../../shared/config/schema.ts";
 import type { IngestRequest } from "../../shared/ingest/request.ts";
 import { routeIngestRequest } from "../../shared/ingest/router.ts";
 import type { Log } from "../../shared/sync/ports.ts";
-import { LocalSecrets } from "../../local/local-secrets.ts";
-import { MemoryQueue } from "../../local/memory-queue.ts";
 
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 const token = "test-token";
@@ -20,6 +21,7 @@ function setup() {
     config,
     queue,
     secrets: new LocalSecrets({ "scim-token": token }),
+    store: new MemoryStateStore(),
     log: silent,
     newChangeId: () => "change-1",
   };
@@ -48,13 +50,23 @@ const ann = {
     { value: "ann@example.com", type: "work", primary: true },
   ],
   active: true,
-  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { department: "R&D", manager: { value: "E-7" } },
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+    department: "R&D",
+    manager: { value: "E-7" },
+  },
 };
 
 describe("ingest routes", () => {
   it("answers the health check without auth", async () => {
     const response = await routeIngestRequest(
-      { method: "GET", path: "/health", headers: {}, query: new URLSearchParams(), rawBody: Buffer.alloc(0), receivedAt },
+      {
+        method: "GET",
+        path: "/health",
+        headers: {},
+        query: new URLSearchParams(),
+        rawBody: Buffer.alloc(0),
+        receivedAt,
+      },
       {} as never,
     );
     expect(response).toMatchObject({ status: 200, body: '{"status":"ok"}' });
@@ -69,7 +81,12 @@ describe("ingest routes", () => {
       location: "https://idp-sync.example.com/scim/v2/Users/E-1001",
     });
     const resource = JSON.parse(response.body);
-    expect(resource).toMatchObject({ id: "E-1001", externalId: "E-1001", userName: "ann@example.com", active: true });
+    expect(resource).toMatchObject({
+      id: "E-1001",
+      externalId: "E-1001",
+      userName: "ann@example.com",
+      active: true,
+    });
     expect(resource.emails).toEqual([{ value: "ann@example.com", type: "work", primary: true }]);
     expect(queued()).toEqual([
       {
@@ -102,7 +119,11 @@ describe("ingest routes", () => {
 
   it("replaces a user with PUT /Users/{id}, keyed by the path id", async () => {
     const { send, queued } = setup();
-    const response = await send("PUT", "/scim/v2/Users/E-1001", { ...ann, externalId: undefined, active: "False" });
+    const response = await send("PUT", "/scim/v2/Users/E-1001", {
+      ...ann,
+      externalId: undefined,
+      active: "False",
+    });
     expect(response.status).toBe(200);
     expect(queued()[0]).toMatchObject({ person: "E-1001", kind: "replace", attributes: { active: false } });
   });

@@ -17,7 +17,10 @@ class ScriptedProvider implements Provider {
     result: "applied",
     userId: `id-${operation.person}`,
   });
-  constructor(readonly name: string) {}
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
   async apply(operations: readonly PlannedOperation[]) {
     this.calls.push([...operations]);
     return operations.map((operation) => this.script(operation));

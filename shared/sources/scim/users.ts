@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ScimSourceConfig } from "../../config/schema.ts";
+import type { ScimSourceConfig } from "../../config/scim.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
 import { jsonResponse } from "../../ingest/request.ts";
 import type { UserChange } from "../../model/change.ts";

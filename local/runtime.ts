@@ -1,0 +1,106 @@
+import type { Server } from "node:http";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { createIngestHandler } from "../functions/ingest/create-handler.ts";
+import { createSyncHandler } from "../functions/sync/create-handler.ts";
+import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
+import { createProviders } from "../shared/providers/registry.ts";
+import { serveHttpHandler } from "./api-gateway-server.ts";
+import { LocalSecrets } from "./local-secrets.ts";
+import { MemoryQueue } from "./memory-queue.ts";
+import { MemoryStateStore } from "./memory-state-store.ts";
+import { SqsPoller } from "./sqs-poller.ts";
+
+export interface LocalRuntimeOptions {
+  host?: string;
+  /** Ingest port (0 = any free port). */
+  port?: number;
+  config: ConfigInput;
+  secrets: Record<string, string>;
+  /** Delay before a message handed back for retry is delivered again; grows with each receive. */
+  retryDelayMs?: (receiveCount: number) => number;
+  logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+}
+
+export interface LocalRuntime {
+  url: string;
+  config: Config;
+  queue: MemoryQueue;
+  store: MemoryStateStore;
+  secrets: LocalSecrets;
+  poller: SqsPoller;
+  /** Resolves once nothing is queued or in flight (or rejects after `timeoutMs`). */
+  settled(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const defaultRetryDelayMs = (receiveCount: number) => Math.min(250 * 2 ** (receiveCount - 1), 5_000);
+
+/**
+ * The whole pipeline in one process: the real ingest and sync handlers wired to in-memory adapters with
+ * SQS and DynamoDB semantics. Providers are whatever the configuration names (simulators or real ones).
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const config = parseConfig(options.config);
+  const logLevel = options.logLevel ?? "INFO";
+  const logger = new Logger({ serviceName: "idp-sync-local", logLevel });
+  const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-local" });
+  metrics.setThrowOnEmptyMetrics(false);
+  const secrets = new LocalSecrets(options.secrets);
+  const store = new MemoryStateStore();
+  const queue = new MemoryQueue({
+    maxReceiveCount: config.queue.maxReceiveCount,
+    visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
+  });
+  const providers = createProviders(config.providers, {
+    secrets,
+    log: logger,
+    concurrency: config.queue.maxConcurrency,
+  });
+
+  const ingest = createIngestHandler({ config, queue, secrets, store, log: logger }, logger);
+  const sync = createSyncHandler(
+    { store, providers, deadLetters: queue.deadLetterSink, log: logger },
+    logger,
+    metrics,
+  );
+  const poller = new SqsPoller(queue, sync, {
+    batchSize: config.queue.batchSize,
+    batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
+    maxConcurrency: config.queue.maxConcurrency,
+    retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
+  });
+  const { server, url } = await serveHttpHandler(ingest, {
+    host: options.host ?? "127.0.0.1",
+    port: options.port ?? 3000,
+  });
+  poller.start();
+
+  return {
+    url,
+    config,
+    queue,
+    store,
+    secrets,
+    poller,
+    settled: (timeoutMs = 30_000) => waitFor(() => poller.idle, timeoutMs),
+    stop: async () => {
+      await poller.stop();
+      await closeServer(server);
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not settled after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
