@@ -1,4 +1,5 @@
 import type { PersonRecord } from "../shared/sync/person-record.ts";
+import { desiredLoginId } from "../shared/sync/person-record.ts";
 import type { StateStore } from "../shared/sync/ports.ts";
 
 /** The state store of the local runtime and of tests: same contract as the DynamoDB store, kept in memory. */
@@ -21,6 +22,24 @@ export class MemoryStateStore implements StateStore {
     // Stored as JSON so callers can never mutate what the store holds, as with a real database.
     this.#records.set(record.person, JSON.stringify({ ...record, version: record.version + 1 }));
     return true;
+  }
+
+  async findByLoginId(loginId: string): Promise<PersonRecord[]> {
+    const wanted = loginId.toLowerCase();
+    return this.all().filter((record) => desiredLoginId(record)?.toLowerCase() === wanted);
+  }
+
+  async list(options: {
+    limit: number;
+    after?: string;
+  }): Promise<{ records: PersonRecord[]; next?: string }> {
+    const keys = [...this.#records.keys()].sort();
+    const start = options.after === undefined ? 0 : keys.findIndex((key) => key > (options.after as string));
+    const page = start < 0 ? [] : keys.slice(start, start + options.limit);
+    const records = (await this.get(page)).values();
+    const last = page.at(-1);
+    const more = start >= 0 && start + options.limit < keys.length;
+    return { records: [...records], ...(more && last !== undefined ? { next: last } : {}) };
   }
 
   /** Every record, for tests and the local operator view. */

@@ -18,3 +18,9 @@ export const personRecordSchema = z.object({
   providers: z.record(z.string(), providerStateSchema),
 });
 export type PersonRecord = z.infer<typeof personRecordSchema>;
+
+/** The loginId the record's desired state holds now; stores index persons by it. */
+export function desiredLoginId(record: PersonRecord): string | undefined {
+  const slot = record.desired.attributes.loginId;
+  return typeof slot?.value === "string" ? slot.value : undefined;
+}

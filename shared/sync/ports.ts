@@ -10,6 +10,10 @@ export interface StateStore {
    * Resolves false, writing nothing, when someone else wrote the person in between.
    */
   put(record: PersonRecord): Promise<boolean>;
+  /** Persons whose desired loginId is `loginId`, compared case-insensitively (SCIM userName is caseExact false). */
+  findByLoginId(loginId: string): Promise<PersonRecord[]>;
+  /** Pages through every person; `after` is the `next` of the previous page. Order is stable, not meaningful. */
+  list(options: { limit: number; after?: string }): Promise<{ records: PersonRecord[]; next?: string }>;
 }
 
 /** Hands changes to the sync worker (SQS in AWS, an in-memory queue locally). */
