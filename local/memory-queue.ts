@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { UserChange } from "../shared/model/change.ts";
-import type { ChangeQueue, DeadLetter, DeadLetterSink } from "../shared/sync/ports.ts";
+import type { ChangeQueue, DeadLetter, DeadLetterSink, MessageVisibility } from "../shared/sync/ports.ts";
 
 export interface QueueOptions {
   /** Receives after which a message moves to the dead-letter queue, as SQS maxReceiveCount. */
@@ -85,11 +85,15 @@ export class MemoryQueue implements ChangeQueue {
     for (const messageId of messageIds) this.#messages.delete(messageId);
   }
 
-  /** Makes a received message visible again after `delayMs` (SQS ChangeMessageVisibility). */
-  changeVisibility(messageId: string, delayMs: number): void {
-    const message = this.#messages.get(messageId);
-    if (message) message.visibleAt = this.#now() + delayMs;
-  }
+  /** SQS ChangeMessageVisibility; the receipt handle of a local message is its id. */
+  readonly visibility: MessageVisibility = {
+    delay: async (messages) => {
+      for (const { receiptHandle, delaySeconds } of messages) {
+        const message = this.#messages.get(receiptHandle);
+        if (message) message.visibleAt = this.#now() + delaySeconds * 1000;
+      }
+    },
+  };
 
   visibleCount(): number {
     const now = this.#now();

@@ -10,8 +10,6 @@ export interface PollerOptions {
   batchingWindowMs: number;
   /** Concurrent invocations, as the event source's MaximumConcurrency. */
   maxConcurrency: number;
-  /** Delay before a message handed back for retry is delivered again (the deployed worker backs off likewise). */
-  retryDelayMs: (receiveCount: number) => number;
   idlePollMs?: number;
 }
 
@@ -80,11 +78,6 @@ export class SqsPoller {
       failed = new Set(batch.map((message) => message.messageId));
     }
     this.#queue.delete(batch.filter((message) => !failed.has(message.messageId)).map((m) => m.messageId));
-    for (const message of batch) {
-      if (failed.has(message.messageId)) {
-        this.#queue.changeVisibility(message.messageId, this.#options.retryDelayMs(message.receiveCount));
-      }
-    }
   }
 }
 

@@ -14,6 +14,9 @@ export const queueSchema = z.strictObject({
   /** Concurrent sync invocations; bounds the request rate at each provider. */
   maxConcurrency: z.int().min(2).max(1000).default(2),
   visibilityTimeoutSeconds: z.int().min(30).max(43_200).default(180),
+  /** Backoff of a retried change: up to base × 2^(receives − 1) seconds, jittered, at most max. */
+  retryBaseSeconds: z.number().positive().max(900).default(2),
+  retryMaxSeconds: z.number().positive().max(43_200).default(900),
 });
 
 export const configSchema = z.strictObject({

@@ -22,6 +22,11 @@ export interface ChangeQueue {
   send(changes: readonly UserChange[]): Promise<string[]>;
 }
 
+/** Delays the redelivery of messages handed back for retry (SQS ChangeMessageVisibility). */
+export interface MessageVisibility {
+  delay(messages: readonly { receiptHandle: string; delaySeconds: number }[]): Promise<void>;
+}
+
 /** Where a change that can never apply goes, with the reason an operator needs to fix it. */
 export interface DeadLetterSink {
   send(letters: readonly DeadLetter[]): Promise<void>;

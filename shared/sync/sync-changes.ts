@@ -27,9 +27,14 @@ export type RefreshResult =
   | { result: "retry"; reason: string }
   | { result: "rejected"; reason: string };
 
+export interface RetryRequest {
+  messageId: string;
+  retryAfterSeconds?: number;
+}
+
 export interface SyncReport {
-  /** Messages to hand back to the queue: they are delivered again later. */
-  retry: string[];
+  /** Messages to hand back to the queue, with the provider's Retry-After when it gave one. */
+  retry: RetryRequest[];
   deadLettered: number;
   /** Operations per provider and result, for metrics. */
   outcomes: Record<string, Record<OperationOutcome["result"], number>>;
@@ -46,7 +51,7 @@ interface PersonBatch {
  */
 export async function syncChanges(messages: readonly QueuedMessage[], deps: SyncDeps): Promise<SyncReport> {
   const letters: DeadLetter[] = [];
-  const retry = new Set<string>();
+  const retry = new Map<string, number | undefined>();
   const byPerson = await decodeAndGroup(messages, letters, retry, deps);
 
   const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => ({
@@ -76,7 +81,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
             person: operation.person,
             reason: outcome.reason,
           });
-          markRetry(byPerson, operation.person, retry);
+          markRetry(byPerson, operation.person, retry, outcome.retryAfterSeconds);
         } else {
           rejections.set(operation.person, [
             ...(rejections.get(operation.person) ?? []),
@@ -99,20 +104,23 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     for (const message of batch.messages) letters.push({ body: message.body, reason: reasons.join("; ") });
   }
   if (letters.length > 0) await deps.deadLetters.send(letters);
-  return { retry: [...retry], deadLettered: letters.length, outcomes };
+  const retryRequests = [...retry].map(([messageId, retryAfterSeconds]) =>
+    retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
+  );
+  return { retry: retryRequests, deadLettered: letters.length, outcomes };
 }
 
 async function decodeAndGroup(
   messages: readonly QueuedMessage[],
   letters: DeadLetter[],
-  retry: Set<string>,
+  retry: Map<string, number | undefined>,
   deps: SyncDeps,
 ): Promise<Map<string, PersonBatch>> {
   const byPerson = new Map<string, PersonBatch>();
   const resolved = await Promise.all(messages.map((message) => resolveMessage(message, deps)));
   messages.forEach((message, index) => {
     const outcome = resolved[index] as RefreshResult;
-    if (outcome.result === "retry") retry.add(message.messageId);
+    if (outcome.result === "retry") retry.set(message.messageId, undefined);
     else if (outcome.result === "rejected") letters.push({ body: message.body, reason: outcome.reason });
     else {
       const batch = byPerson.get(outcome.change.person) ?? { messages: [], changes: [] };
@@ -215,6 +223,14 @@ async function applySafely(
   ]);
 }
 
-function markRetry(byPerson: ReadonlyMap<string, PersonBatch>, person: string, retry: Set<string>) {
-  for (const message of byPerson.get(person)?.messages ?? []) retry.add(message.messageId);
+function markRetry(
+  byPerson: ReadonlyMap<string, PersonBatch>,
+  person: string,
+  retry: Map<string, number | undefined>,
+  retryAfterSeconds?: number,
+) {
+  for (const message of byPerson.get(person)?.messages ?? []) {
+    const hints = [retry.get(message.messageId), retryAfterSeconds].filter((hint) => hint !== undefined);
+    retry.set(message.messageId, hints.length > 0 ? Math.max(...hints) : undefined);
+  }
 }

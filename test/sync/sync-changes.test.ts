@@ -97,7 +97,10 @@ describe("syncChanges", () => {
     const m1 = message(change("p1", 1, { loginId: "a" }));
     const m2 = message(change("p2", 1, { loginId: "b" }));
     const m3 = message(change("p2", 2, { title: "x" }));
-    expect((await syncChanges([m1, m2, m3], deps)).retry.sort()).toEqual([m2.messageId, m3.messageId]);
+    expect((await syncChanges([m1, m2, m3], deps)).retry).toEqual([
+      { messageId: m2.messageId, retryAfterSeconds: 3 },
+      { messageId: m3.messageId, retryAfterSeconds: 3 },
+    ]);
   });
 
   it("dead-letters rejected, undecodable and unsupported changes with their reasons", async () => {
@@ -126,7 +129,7 @@ describe("syncChanges", () => {
     zitadel.script = (operation) => ({ person: operation.person, result: "retry", reason: "503" });
     const { deps, message } = setup(descope, zitadel);
     const hire = message(change("p1", 1, { loginId: "ann" }));
-    expect((await syncChanges([hire], deps)).retry).toEqual([hire.messageId]);
+    expect((await syncChanges([hire], deps)).retry).toEqual([{ messageId: hire.messageId }]);
     zitadel.script = (operation) => ({ person: operation.person, result: "applied" });
     expect((await syncChanges([hire], deps)).retry).toEqual([]);
     expect(descope.calls).toHaveLength(1);
@@ -140,6 +143,6 @@ describe("syncChanges", () => {
     };
     const { deps, message } = setup(descope);
     const hire = message(change("p1", 1, { loginId: "ann" }));
-    expect((await syncChanges([hire], deps)).retry).toEqual([hire.messageId]);
+    expect((await syncChanges([hire], deps)).retry).toEqual([{ messageId: hire.messageId }]);
   });
 });
