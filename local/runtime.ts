@@ -1,9 +1,9 @@
 import type { Server } from "node:http";
-import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
+import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
@@ -17,8 +17,6 @@ export interface LocalRuntimeOptions {
   port?: number;
   config: ConfigInput;
   secrets: Record<string, string>;
-  /** Delay before a message handed back for retry is delivered again; grows with each receive. */
-  retryDelayMs?: (receiveCount: number) => number;
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
 }
 
@@ -34,8 +32,6 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const defaultRetryDelayMs = (receiveCount: number) => Math.min(250 * 2 ** (receiveCount - 1), 5_000);
-
 /**
  * The whole pipeline in one process: the real ingest and sync handlers wired to in-memory adapters with
  * SQS and DynamoDB semantics. Providers are whatever the configuration names (simulators or real ones).
@@ -43,7 +39,7 @@ const defaultRetryDelayMs = (receiveCount: number) => Math.min(250 * 2 ** (recei
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const config = parseConfig(options.config);
   const logLevel = options.logLevel ?? "INFO";
-  const logger = new Logger({ serviceName: "idp-sync-local", logLevel });
+  const logger = createLogger("idp-sync-local", logLevel);
   const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-local" });
   metrics.setThrowOnEmptyMetrics(false);
   const secrets = new LocalSecrets(options.secrets);
@@ -60,7 +56,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   const ingest = createIngestHandler({ config, queue, secrets, store, log: logger }, logger);
   const sync = createSyncHandler(
-    { store, providers, deadLetters: queue.deadLetterSink, log: logger },
+    {
+      store,
+      providers,
+      deadLetters: queue.deadLetterSink,
+      visibility: queue.visibility,
+      backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
+      log: logger,
+    },
     logger,
     metrics,
   );
@@ -68,7 +71,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batchSize: config.queue.batchSize,
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
     maxConcurrency: config.queue.maxConcurrency,
-    retryDelayMs: options.retryDelayMs ?? defaultRetryDelayMs,
   });
   const { server, url } = await serveHttpHandler(ingest, {
     host: options.host ?? "127.0.0.1",

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { redactLogValue } from "../../shared/logging/redact.ts";
+
+const stringify = (value: unknown) => JSON.stringify(value, redactLogValue);
+
+describe("redactLogValue", () => {
+  it("replaces secrets by key wherever they are nested", () => {
+    expect(stringify({ password: "hunter2", nested: { authorization: "Bearer abc", token: "t" } })).toBe(
+      '{"password":"[redacted]","nested":{"authorization":"[redacted]","token":"[redacted]"}}',
+    );
+  });
+
+  it("keeps only the domain of e-mail addresses and the last digits of phone numbers", () => {
+    expect(stringify({ detail: "ann.lee@example.com has +1 (555) 010-0199" })).toBe(
+      '{"detail":"***@example.com has ***99"}',
+    );
+  });
+
+  it("leaves timestamps, epoch milliseconds and short numbers alone", () => {
+    const item = { at: "2026-11-22T12:00:00.000Z", epoch: "1763812800000", count: "42" };
+    expect(stringify(item)).toBe(JSON.stringify(item));
+  });
+});
