@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { leaverPolicySchema, secretName } from "./common.ts";
 
+const customAttributeName = z.string().min(1).max(64);
+
 export const descopeProviderSchema = z.strictObject({
   type: z.literal("descope"),
   /** Unique per deployment: keys this provider's state in the state store. */
@@ -9,9 +11,63 @@ export const descopeProviderSchema = z.strictObject({
   secretName,
   /** Defaults to the regional URL derived from the project id (https://api[.<region>].descope.com). */
   baseUrl: z.url().optional(),
-  /** Users per batch create / batch patch call. Descope publishes no maximum; 100 is conservative. */
+  /**
+   * Users per batch create / batch patch call. Descope publishes no maximum; 100 is conservative. A batch
+   * Descope refuses as a whole (4xx) is split in halves and re-sent, so a lower real limit still converges.
+   */
   maxUsersPerBatch: z.int().min(1).max(10_000).default(100),
   leaverPolicy: leaverPolicySchema.default("deactivate"),
   requestTimeoutMs: z.int().min(100).max(60_000).default(10_000),
+  /**
+   * Descope custom attributes (machine names, defined in the project schema first) that receive the
+   * canonical attributes Descope has no field for, e.g. `{ "department": "department" }`. An attribute
+   * without an entry is not sent (the default: none). Takes precedence over a canonical custom attribute
+   * of the same name.
+   */
+  customAttributeNames: z
+    .strictObject({
+      title: customAttributeName.optional(),
+      department: customAttributeName.optional(),
+      employeeNumber: customAttributeName.optional(),
+      costCenter: customAttributeName.optional(),
+      manager: customAttributeName.optional(),
+    })
+    .default({}),
+  /**
+   * Canonical attributes whose values also become the user's additional login IDs (Descope
+   * `additionalIdentifiers`), e.g. `["email"]` when the loginId is an employee number. Default: none.
+   */
+  additionalIdentifiersFrom: z.array(z.enum(["email", "phone", "employeeNumber"])).default([]),
+  /**
+   * Status sent when creating an active user. Omitted by default, so Descope's own default applies: users
+   * created through the management API start `invited` until their first login. An inactive user is always
+   * created `disabled`.
+   */
+  createStatus: z.enum(["enabled", "invited"]).optional(),
+  /** Batch-create options, sent only when set: whether Descope invites the users it creates, and how. */
+  invite: z.boolean().optional(),
+  sendMail: z.boolean().optional(),
+  sendSMS: z.boolean().optional(),
+  inviteUrl: z.url().optional(),
+  templateOptions: z.record(z.string(), z.string()).optional(),
+  /**
+   * SSO applications every user this provider creates gets. The canonical model has no per-person SSO
+   * apps, so this is one list per provider: sent on create and on full overwrites (which would otherwise
+   * remove them), never on patches, so assignments made in Descope afterwards survive patches.
+   */
+  ssoAppIds: z.array(z.string().min(1)).optional(),
+  /** Creates every user as a Descope test user (for staging projects); constant per provider. */
+  test: z.boolean().default(false),
+  /**
+   * Requests per 60 s Descope allows per project and path (docs: create and create/batch 100, other
+   * /v1/mgmt/user/* paths 500). Each sync process paces itself to this budget divided by the number of
+   * sync processes that may run at once.
+   */
+  rateLimits: z
+    .strictObject({
+      createPerMinute: z.int().min(1).max(100_000).default(100),
+      otherPerMinute: z.int().min(1).max(100_000).default(500),
+    })
+    .prefault({}),
 });
 export type DescopeProviderConfig = z.infer<typeof descopeProviderSchema>;

@@ -1,0 +1,319 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { type Clock, systemClock } from "../../../shared/http/token-bucket.ts";
+import { drawFault, type Faults, noFaults, seededRandom } from "./faults.ts";
+import { RateLimiter } from "./rate-limiter.ts";
+import { isRecord, readUserInput, type UserInput } from "./user-input.ts";
+import { type DescopeUserObject, errorCodes, renderFailedUser, UserError, UserStore } from "./user-store.ts";
+
+export interface DescopeSimulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  projectId: string;
+  managementKey: string;
+  /** Users per batch create / patch; a bigger batch is refused with 400 E011003 (Descope publishes none). */
+  maxBatchSize?: number;
+  /** Requests per 60 s per path (Descope's documented defaults when omitted); false turns limits off. */
+  rateLimits?: { createPerMinute: number; otherPerMinute: number } | false;
+  /** Time for rate limits, latency and `createdTime`. */
+  clock?: Clock;
+  /** Seeds the fault draws, so a run with faults can be replayed. */
+  seed?: number;
+}
+
+/** A request as received: the body verbatim (passwords included: tests assert exact bodies; never print it). */
+export interface RecordedRequest {
+  method: string;
+  /** Path and query string. */
+  path: string;
+  /** The answer's status, or "no answer" when a timeout fault swallowed it. */
+  status: number | "no answer";
+  body: unknown;
+  /** The `x-descope-license` header, when sent. */
+  license?: string;
+  /** Clock time the request arrived (ms). */
+  at: number;
+}
+
+export interface DescopeSimulator {
+  url: string;
+  port: number;
+  /** Every user, as Descope's management API returns it. */
+  users(): DescopeUserObject[];
+  requests(): RecordedRequest[];
+  /** Replaces the fault settings (unset ones off) and restarts the seeded draws. */
+  setFaults(faults: Partial<Faults>): void;
+  /** Forgets users, requests, rate-limit state and faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+type Route = (body: Record<string, unknown>, query: URLSearchParams) => unknown;
+
+const descriptions: Record<string, string> = {
+  [errorCodes.badRequest]: "Bad request",
+  [errorCodes.validation]: "Request is invalid",
+  [errorCodes.userNotFound]: "User not found",
+  [errorCodes.userAlreadyExists]: "User already exists",
+  [errorCodes.rateLimited]: "Rate limit exceeded",
+};
+
+const createPaths = new Set(["/v1/mgmt/user/create", "/v1/mgmt/user/create/batch"]);
+const licensePath = "/v1/mgmt/license";
+
+const faultsSchema = z.strictObject({
+  errorRate: z.number().min(0).max(1).optional(),
+  rateLimitRate: z.number().min(0).max(1).optional(),
+  timeoutRate: z.number().min(0).max(1).optional(),
+  latencyMs: z.int().min(0).max(60_000).optional(),
+  nonJson429: z.boolean().optional(),
+  retryAfterSeconds: z.int().min(0).max(3600).optional(),
+});
+
+/**
+ * A Descope management API on loopback, following the documented behaviour (../shared/research/descope.md):
+ * bearer `<ProjectId>:<ManagementKey>`, the license handshake, batch endpoints with per-user failures,
+ * presence-based patch, full-overwrite update, per-path rate limits with Retry-After, and switchable
+ * faults. `/_sim/*` is its test surface (users, requests, reset, faults), unauthenticated.
+ */
+export async function startDescopeSimulator(options: DescopeSimulatorOptions): Promise<DescopeSimulator> {
+  const clock = options.clock ?? systemClock;
+  const maxBatchSize = options.maxBatchSize ?? 100;
+  const limits = options.rateLimits ?? { createPerMinute: 100, otherPerMinute: 500 };
+  const seed = options.seed ?? 1;
+  const authorization = `Bearer ${options.projectId}:${options.managementKey}`;
+  const store = new UserStore();
+  const limiter = new RateLimiter(clock);
+  let requests: RecordedRequest[] = [];
+  let faults: Faults = noFaults;
+  let random = seededRandom(seed);
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
+
+  const setFaults = (partial: Partial<Faults>) => {
+    faults = { ...noFaults, ...partial };
+    random = seededRandom(seed);
+  };
+  const reset = () => {
+    store.reset();
+    limiter.reset();
+    requests = [];
+    setFaults({});
+  };
+
+  const read = (body: Record<string, unknown>): UserInput => {
+    const input = readUserInput(body);
+    if (typeof input === "string") throw new UserError(errorCodes.validation, input);
+    return input;
+  };
+  const batchOf = (body: Record<string, unknown>): unknown[] => {
+    if (!Array.isArray(body.users)) throw new UserError(errorCodes.validation, "users must be a list");
+    if (body.users.length > maxBatchSize)
+      throw new UserError(errorCodes.validation, `a batch holds at most ${maxBatchSize} users`);
+    return body.users;
+  };
+
+  const routes: Record<string, Route> = {
+    [`GET ${licensePath}`]: () => ({ rateLimitTier: "tier1" }),
+    "POST /v1/mgmt/user/create": (body) => ({ user: store.create(read(body), nowSeconds()) }),
+    "POST /v1/mgmt/user/create/batch": (body) => {
+      const createdUsers: DescopeUserObject[] = [];
+      const failedUsers: { failure: string; user: DescopeUserObject | null }[] = [];
+      for (const raw of batchOf(body)) {
+        const input = readUserInput(raw);
+        try {
+          if (typeof input === "string") throw new UserError(errorCodes.validation, input);
+          createdUsers.push(store.create(input, nowSeconds()));
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          const loginId = isRecord(raw) ? raw.loginId : undefined;
+          failedUsers.push({
+            failure: error.message,
+            user: renderFailedUser(typeof input === "string" ? undefined : input, loginId),
+          });
+        }
+      }
+      return { createdUsers, failedUsers, additionalErrors: {} };
+    },
+    "PATCH /v1/mgmt/user/patch": (body) => ({ user: store.patch(read(body)) }),
+    "PATCH /v1/mgmt/user/patch/batch": (body) => {
+      const patchedUsers: DescopeUserObject[] = [];
+      const failedUsers: { failure: string; user: DescopeUserObject | null }[] = [];
+      for (const raw of batchOf(body)) {
+        const input = readUserInput(raw);
+        try {
+          if (typeof input === "string") throw new UserError(errorCodes.validation, input);
+          patchedUsers.push(store.patch(input));
+        } catch (error) {
+          if (!(error instanceof UserError)) throw error;
+          // A user that does not exist has nothing to show; one that does is shown as stored.
+          failedUsers.push({ failure: error.message, user: loadQuietly(store, raw) });
+        }
+      }
+      return { patchedUsers, failedUsers, additionalErrors: {} };
+    },
+    "POST /v1/mgmt/user/update": (body) => ({ user: store.overwrite(read(body)) }),
+    "POST /v1/mgmt/user/update/status": (body) => ({ user: store.setStatus(read(body)) }),
+    "POST /v1/mgmt/user/update/loginid": (body) => ({
+      user: store.changeLoginId(read(body), body.newLoginId),
+    }),
+    "POST /v1/mgmt/user/delete": (body) => {
+      store.delete(read(body));
+      return {};
+    },
+    "GET /v1/mgmt/user": (_body, query) => ({
+      user: store.load(read({ loginId: query.get("loginId"), userId: query.get("userId") })),
+    }),
+  };
+
+  const rateLimited = (retryAfterSeconds: number): Reply => ({
+    status: 429,
+    headers: { "retry-after": String(retryAfterSeconds) },
+    ...(faults.nonJson429
+      ? { text: "<html><body><h1>429 Too Many Requests</h1></body></html>" }
+      : { json: errorBody(errorCodes.rateLimited, "too many requests, retry later") }),
+  });
+
+  /** Answers a management request, or "hang" when a timeout fault swallows the answer. */
+  const answer = async (request: IncomingMessage, url: URL, text: string): Promise<Reply | "hang"> => {
+    if (faults.latencyMs > 0) await clock.sleep(faults.latencyMs);
+    if (request.headers.authorization !== authorization)
+      return {
+        status: 401,
+        json: errorBody("E000401", "invalid project id or management key", "Unauthorized"),
+      };
+    const route = routes[`${request.method} ${url.pathname}`];
+    if (!route)
+      return { status: 404, json: errorBody(errorCodes.badRequest, `no ${request.method} ${url.pathname}`) };
+    const fault = drawFault(faults, random);
+    if (fault === "error")
+      return { status: 500, json: errorBody("E000500", "simulated server fault", "Internal server error") };
+    if (fault === "rateLimit") return rateLimited(faults.retryAfterSeconds);
+    if (limits && url.pathname !== licensePath) {
+      const limit = createPaths.has(url.pathname) ? limits.createPerMinute : limits.otherPerMinute;
+      const wait = limiter.hit(url.pathname, limit);
+      if (wait !== undefined) return rateLimited(wait);
+    }
+    const body = text ? parseJson(text) : {};
+    if (!isRecord(body))
+      return { status: 400, json: errorBody(errorCodes.badRequest, "body must be a JSON object") };
+    let reply: Reply;
+    try {
+      reply = { status: 200, json: route(body, url.searchParams) };
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      reply = { status: 400, json: errorBody(error.code, error.message) };
+    }
+    return fault === "timeout" ? "hang" : reply;
+  };
+
+  const simRoutes: Record<string, (text: string) => Reply> = {
+    "GET /_sim/users": () => ({ status: 200, json: store.all() }),
+    "GET /_sim/requests": () => ({ status: 200, json: requests }),
+    "POST /_sim/reset": () => {
+      reset();
+      return { status: 200, json: {} };
+    },
+    "POST /_sim/faults": (text) => {
+      const parsed = faultsSchema.safeParse(text ? parseJson(text) : {});
+      if (!parsed.success) return { status: 400, json: { error: z.prettifyError(parsed.error) } };
+      setFaults(parsed.data as Partial<Faults>);
+      return { status: 200, json: faults };
+    },
+  };
+
+  const server = createServer(async (request, response) => {
+    try {
+      const url = new URL(request.url ?? "/", "http://simulator");
+      const text = await readBody(request);
+      if (url.pathname.startsWith("/_sim/")) {
+        const route = simRoutes[`${request.method} ${url.pathname}`];
+        return send(
+          response,
+          route ? route(text) : { status: 404, json: { error: "unknown simulator route" } },
+        );
+      }
+      const license = request.headers["x-descope-license"];
+      const record: RecordedRequest = {
+        method: request.method ?? "",
+        path: url.pathname + url.search,
+        status: "no answer",
+        body: text ? (parseJson(text) ?? text) : undefined,
+        ...(typeof license === "string" ? { license } : {}),
+        at: clock.now(),
+      };
+      requests.push(record);
+      const reply = await answer(request, url, text);
+      if (reply === "hang") return;
+      record.status = reply.status;
+      send(response, reply);
+    } catch (error) {
+      send(response, { status: 500, json: errorBody("E000500", String(error), "Internal server error") });
+    }
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
+  );
+  const { port, address } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    users: () => store.all(),
+    requests: () => [...requests],
+    setFaults,
+    reset,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function errorBody(
+  errorCode: string,
+  errorMessage: string,
+  errorDescription = descriptions[errorCode] ?? "Error",
+) {
+  return { errorCode, errorDescription, errorMessage };
+}
+
+function loadQuietly(store: UserStore, raw: unknown): DescopeUserObject | null {
+  if (!isRecord(raw)) return null;
+  const key = raw.loginId ?? raw.userId;
+  if (typeof key !== "string" || !key) return null;
+  try {
+    return store.load({ loginId: key });
+  } catch {
+    return null;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  const body = reply.json === undefined ? (reply.text ?? "") : JSON.stringify(reply.json);
+  const type = reply.json === undefined ? "text/html" : "application/json";
+  response.writeHead(reply.status, { "content-type": type, ...reply.headers }).end(body);
+}
