@@ -1,9 +1,11 @@
 import { type UserChange, userChangeSchema } from "../model/change.ts";
+import type { RoleRules } from "../config/role-rules.ts";
 import type { ImportSecrets } from "../model/user.ts";
-import { type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
+import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
 import { acknowledge, type PlannedOperation, planPerson } from "./plan.ts";
 import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import { deriveRolesAndTenants } from "./role-rules.ts";
 import { updateRecords } from "./state-updates.ts";
 
 /** A message as the queue delivered it. */
@@ -19,6 +21,8 @@ export interface SyncDeps {
   log: Log;
   /** Turns a thin "something changed" notification into the person's current record, read from the source. */
   refresh?: RefreshResolver;
+  /** Roles and tenant roles granted by HR attributes, added to every desired user before planning. */
+  roleRules?: RoleRules;
 }
 
 export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
@@ -65,7 +69,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const rejections = new Map<string, string[]>();
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const operations = planOperations(provider, merged.written, byPerson, deps.log);
+      const operations = planOperations(provider, merged.written, byPerson, deps);
       const results = await applySafely(provider, operations, deps.log);
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
@@ -166,14 +170,14 @@ function planOperations(
   provider: Provider,
   records: ReadonlyMap<string, PersonRecord>,
   byPerson: ReadonlyMap<string, PersonBatch>,
-  log: Log,
+  { log, roleRules = [] }: SyncDeps,
 ): PlannedOperation[] {
   const operations: PlannedOperation[] = [];
   for (const [person, record] of records) {
     const secrets = newestImportSecrets(byPerson.get(person)?.changes ?? []);
     const decision = planPerson(
       person,
-      materialize(record.desired),
+      withDerivedRoles(materialize(record.desired), roleRules),
       record.providers[provider.name],
       provider.leaverPolicy,
       secrets,
@@ -183,6 +187,10 @@ function planOperations(
     else operations.push(decision);
   }
   return operations;
+}
+
+function withDerivedRoles(desired: DesiredPerson, rules: RoleRules): DesiredPerson {
+  return rules.length === 0 ? desired : { ...desired, user: deriveRolesAndTenants(desired.user, rules) };
 }
 
 /** Passwords travel only inside queue messages: taken from the newest change that carries one, never stored. */
