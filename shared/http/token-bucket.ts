@@ -9,8 +9,10 @@ export const systemClock: Clock = {
 };
 
 /**
- * Paces requests so that at most `capacity` start within any `windowMs`, refilling continuously.
- * Callers wait their turn in order; nobody is refused.
+ * Paces requests: up to `capacity` may start at once, and tokens refill continuously at `capacity` per
+ * `windowMs`. Any window of length `windowMs` therefore admits up to twice `capacity` (a full bucket plus
+ * a window's refill); callers needing a strict per-window limit size the burst accordingly (see the
+ * Descope request budgets). Callers wait their turn in order; nobody is refused.
  */
 export class TokenBucket {
   readonly #capacity: number;
