@@ -5,9 +5,13 @@ import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
+import { createRefreshResolver } from "../shared/sources/webhooks/refresh.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
+import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
 import { MemoryQueue } from "./memory-queue.ts";
+import { MemoryReplayGuard } from "./memory-replay-guard.ts";
+import { MemoryScimGroupStore } from "./memory-scim-group-store.ts";
 import { MemoryStateStore } from "./memory-state-store.ts";
 import { SqsPoller } from "./sqs-poller.ts";
 
@@ -26,6 +30,8 @@ export interface LocalRuntime {
   queue: MemoryQueue;
   store: MemoryStateStore;
   secrets: LocalSecrets;
+  /** Future-dated leavers, held until they take effect (EventBridge Scheduler on AWS). */
+  scheduler: MemoryChangeScheduler;
   poller: SqsPoller;
   /** Resolves once nothing is queued or in flight (or rejects after `timeoutMs`). */
   settled(timeoutMs?: number): Promise<void>;
@@ -54,11 +60,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     concurrency: config.queue.maxConcurrency,
   });
 
-  const ingest = createIngestHandler({ config, queue, secrets, store, log: logger }, logger);
+  const scheduler = new MemoryChangeScheduler(queue);
+  const ingest = createIngestHandler(
+    {
+      config,
+      queue,
+      secrets,
+      store,
+      log: logger,
+      scheduler,
+      replayGuard: new MemoryReplayGuard(),
+      scimGroups: new MemoryScimGroupStore(),
+    },
+    logger,
+  );
   const sync = createSyncHandler(
     {
       store,
       providers,
+      refresh: createRefreshResolver({ config, secrets, log: logger, scheduler }),
+      roleRules: config.roleRules,
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
       backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
@@ -77,6 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     port: options.port ?? 3000,
   });
   poller.start();
+  scheduler.start();
 
   return {
     url,
@@ -84,9 +106,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queue,
     store,
     secrets,
+    scheduler,
     poller,
     settled: (timeoutMs = 30_000) => waitFor(() => poller.idle, timeoutMs),
     stop: async () => {
+      scheduler.stop();
       await poller.stop();
       await closeServer(server);
     },

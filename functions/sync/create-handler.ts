@@ -25,16 +25,25 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
       metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);
       for (const [provider, counts] of Object.entries(report.outcomes)) {
-        for (const [result, count] of Object.entries(counts)) {
-          const single = metrics.singleMetric();
-          single.addDimension("provider", provider);
-          single.addMetric(`Operations_${result}`, MetricUnit.Count, count);
-        }
+        for (const [result, count] of Object.entries(counts))
+          providerMetric(metrics, provider, `Operations_${result}`, count);
       }
+      // The guard's alarm metric: leavers held for an operator (the stack alarms on it per provider).
+      for (const [provider, count] of Object.entries(report.held ?? {}))
+        providerMetric(metrics, provider, heldMetricName, count);
       await backOff(event, report.retry, deps, logger);
       logger.info("batch synced", { messages: messages.length, ...report });
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };
     });
+}
+
+/** The metric of leavers the deprovisioning guard held, with a `provider` dimension. */
+export const heldMetricName = "DeprovisioningHeld";
+
+function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
+  const single = metrics.singleMetric();
+  single.addDimension("provider", provider);
+  single.addMetric(name, MetricUnit.Count, count);
 }
 
 /** Spreads retries out: a retried change stays invisible for an exponential, jittered delay. */

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { descopeProviderSchema } from "./descope.ts";
-import { scimSourceSchema } from "./scim.ts";
+import { roleRulesSchema } from "./role-rules.ts";
+import { scimSourcesSchema } from "./scim.ts";
+import { webhookSourcesSchema } from "./webhooks.ts";
+import { zitadelProviderSchema } from "./zitadel.ts";
 
-export const providerSchema = z.discriminatedUnion("type", [descopeProviderSchema]);
+export const providerSchema = z.discriminatedUnion("type", [descopeProviderSchema, zitadelProviderSchema]);
 export type ProviderConfig = z.infer<typeof providerSchema>;
 
 export const queueSchema = z.strictObject({
@@ -19,10 +22,43 @@ export const queueSchema = z.strictObject({
   retryMaxSeconds: z.number().positive().max(43_200).default(900),
 });
 
+/**
+ * The deprovisioning guard: leavers (deactivations and deletions) planned for one provider within a sliding
+ * window are held for an operator once they are more than `maxShare` of its users and at least `minPeople`.
+ */
+export const deprovisioningGuardSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Share of the provider's users (0..1) that the leavers of one window may reach before they are held. */
+  maxShare: z.number().min(0).max(1).default(0.1),
+  /** Fewer leavers than this in one window are never held, whatever their share. */
+  minPeople: z.int().min(1).default(20),
+  /** How far back leavers count, across sync invocations. */
+  windowSeconds: z
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(3600),
+});
+export type DeprovisioningGuardConfig = z.infer<typeof deprovisioningGuardSchema>;
+
+/** Thresholds of the CloudWatch alarms the stack creates. */
+export const alarmsSchema = z.strictObject({
+  /** Alarm when the oldest change in the queue has waited longer than this. */
+  oldestChangeAgeSeconds: z
+    .int()
+    .min(60)
+    .max(14 * 86_400)
+    .default(900),
+});
+
 export const configSchema = z.strictObject({
-  scim: scimSourceSchema,
+  scim: scimSourcesSchema,
   providers: z.array(providerSchema).min(1),
   queue: queueSchema.prefault({}),
+  webhooks: webhookSourcesSchema.default([]),
+  roleRules: roleRulesSchema.default([]),
+  deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
+  alarms: alarmsSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()

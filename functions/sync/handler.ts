@@ -1,0 +1,45 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
+import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
+import { changeSchedulerFromEnv, configFromEnv, requiredEnv } from "../../shared/aws/environment.ts";
+import { SecretsManagerReader } from "../../shared/aws/secrets-manager.ts";
+import { SqsDeadLetterSink } from "../../shared/aws/sqs-dead-letters.ts";
+import { SqsMessageVisibility } from "../../shared/aws/sqs-message-visibility.ts";
+import { createLogger } from "../../shared/logging/logger.ts";
+import { createProviders } from "../../shared/providers/registry.ts";
+import { createRefreshResolver } from "../../shared/sources/webhooks/refresh.ts";
+import { createSyncHandler } from "./create-handler.ts";
+
+const config = configFromEnv();
+const logger = createLogger("idp-sync-sync");
+const metrics = new Metrics({ namespace: "idp-sync" });
+const sqs = new SQSClient({});
+const secrets = new SecretsManagerReader();
+const scheduler = changeSchedulerFromEnv();
+const dynamo = new DynamoDBClient({});
+const tableName = requiredEnv("STATE_TABLE");
+
+export const handler = createSyncHandler(
+  {
+    store: new DynamoDbStateStore({ client: dynamo, tableName }),
+    providers: createProviders(config.providers, {
+      secrets,
+      log: logger,
+      concurrency: config.queue.maxConcurrency,
+    }),
+    deadLetters: new SqsDeadLetterSink({ client: sqs, queueUrl: requiredEnv("DLQ_URL") }),
+    visibility: new SqsMessageVisibility({ client: sqs, queueUrl: requiredEnv("QUEUE_URL") }),
+    backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
+    refresh: createRefreshResolver({ config, secrets, log: logger, ...(scheduler ? { scheduler } : {}) }),
+    roleRules: config.roleRules,
+    guard: {
+      holds: new DynamoDbDeprovisioningHolds({ client: dynamo, tableName }),
+      settings: config.deprovisioningGuard,
+    },
+    log: logger,
+  },
+  logger,
+  metrics,
+);
