@@ -1,6 +1,9 @@
 import type { Config } from "../config/schema.ts";
 import { scimError } from "../sources/scim/errors.ts";
-import { routeScim } from "../sources/scim/router.ts";
+import type { ScimGroupStore } from "../sources/scim/group-store.ts";
+import { routeScim, scimPath } from "../sources/scim/router.ts";
+import type { ChangeScheduler, ReplayGuard } from "../sources/webhooks/ports.ts";
+import { routeWebhook } from "../sources/webhooks/route.ts";
 import type { ChangeQueue, Log, SecretReader, StateStore } from "../sync/ports.ts";
 import { type IngestRequest, type IngestResponse, jsonResponse } from "./request.ts";
 
@@ -12,18 +15,23 @@ export interface IngestDeps {
   /** Read by sources that answer from what was accepted (SCIM GET) or must merge at intake. */
   store: StateStore;
   newChangeId?: () => string;
+  /** Holds future-dated leavers until they take effect (HR webhooks). */
+  scheduler?: ChangeScheduler;
+  /** Refuses replayed webhook deliveries. */
+  replayGuard?: ReplayGuard;
+  /** Keeps SCIM groups; without it /Groups answers 501 and SCIM discovery leaves groups out. */
+  scimGroups?: ScimGroupStore;
 }
 
 /** Answers one ingest request: every outcome is a precise status with a machine-readable body. */
 export async function routeIngestRequest(request: IngestRequest, deps: IngestDeps): Promise<IngestResponse> {
   if (request.method === "GET" && request.path === "/health") return jsonResponse(200, { status: "ok" });
-  const isScim = /^\/scim\/v2(\/|$)/i.test(request.path);
+  const isScim = scimPath.test(request.path);
   if (request.rawBody.length > deps.config.maxBodyBytes) {
     const detail = `the request body exceeds ${deps.config.maxBodyBytes} bytes`;
-    return isScim
-      ? scimError(413, detail, "tooLarge")
-      : jsonResponse(413, { error: "payload_too_large", detail });
+    return isScim ? scimError(413, detail) : jsonResponse(413, { error: "payload_too_large", detail });
   }
   if (isScim) return routeScim(request, deps);
+  if (request.path.startsWith("/webhooks/")) return routeWebhook(request, deps);
   return jsonResponse(404, { error: "not_found", detail: `no route for ${request.method} ${request.path}` });
 }

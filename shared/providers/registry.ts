@@ -16,12 +16,14 @@ export interface ProviderDeps {
 
 /** Builds the configured providers; each keeps its own acknowledged state, so they apply independently. */
 export function createProviders(configs: readonly ProviderConfig[], deps: ProviderDeps): Provider[] {
-  return configs.map((config) => {
-    switch (config.type) {
-      case "descope":
-        return createDescopeProvider(config, deps);
-      case "zitadel":
-        return createZitadelProvider(config, deps);
-    }
-  });
+  return configs.map((config) => createProvider(config, deps));
+}
+
+function createProvider(config: ProviderConfig, deps: ProviderDeps): Provider {
+  switch (config.type) {
+    case "descope":
+      return createDescopeProvider(config, deps);
+    case "zitadel":
+      return createZitadelProvider(config, deps);
+  }
 }

@@ -1,129 +1,91 @@
-import type { Server } from "node:http";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createIngestHandler } from "../../../functions/ingest/create-handler.ts";
-import { createSyncHandler } from "../../../functions/sync/create-handler.ts";
-import { serveHttpHandler } from "../../../local/api-gateway-server.ts";
-import { LocalSecrets } from "../../../local/local-secrets.ts";
-import { MemoryChangeScheduler } from "../../../local/memory-change-scheduler.ts";
-import { MemoryQueue } from "../../../local/memory-queue.ts";
-import { MemoryReplayGuard } from "../../../local/memory-replay-guard.ts";
-import { MemoryStateStore } from "../../../local/memory-state-store.ts";
-import { type DescopeSimulator, startDescopeSimulator } from "../../../local/simulators/descope/simulator.ts";
-import { type BambooHrSimulator, startBambooHrSimulator } from "../../../local/simulators/hr/bamboohr.ts";
-import { type HiBobSimulator, startHiBobSimulator } from "../../../local/simulators/hr/hibob.ts";
-import { type PersonioSimulator, startPersonioSimulator } from "../../../local/simulators/hr/personio.ts";
-import { SqsPoller } from "../../../local/sqs-poller.ts";
-import { parseConfig } from "../../../shared/config/schema.ts";
-import { createLogger } from "../../../shared/logging/logger.ts";
-import { createProviders } from "../../../shared/providers/registry.ts";
-import { createRefreshResolver } from "../../../shared/sources/webhooks/refresh.ts";
-import { acmeHeaders, acmeHr, acmeSecret } from "./acme-hr.ts";
-import { hmac } from "./harness.ts";
+import { type LocalRuntime, startLocalRuntime } from "../../local/runtime.ts";
+import { type DescopeSimulator, startDescopeSimulator } from "../../local/simulators/descope/simulator.ts";
+import { type BambooHrSimulator, startBambooHrSimulator } from "../../local/simulators/hr/bamboohr.ts";
+import { type HiBobSimulator, startHiBobSimulator } from "../../local/simulators/hr/hibob.ts";
+import { type PersonioSimulator, startPersonioSimulator } from "../../local/simulators/hr/personio.ts";
+import { startZitadelSimulator, type ZitadelSimulator } from "../../local/simulators/zitadel/simulator.ts";
+import { acmeHeaders, acmeHr, acmeSecret } from "../sources/webhooks/acme-hr.ts";
+import { hmac } from "../sources/webhooks/harness.ts";
 
 /**
- * HR webhooks end to end: signed HTTP requests to the ingest handler (as API Gateway would deliver them),
- * the in-memory queue and poller feeding the sync handler, HR API simulators behind the thin webhooks, and
- * the Descope simulator as the identity provider. The composition is the local runtime's plus the webhook
- * adapters it does not wire yet; once local/local-stack.ts wires them, this can post to the stack instead.
+ * HR webhooks end to end: signed HTTP requests to the local runtime (the real ingest and sync handlers
+ * over in-memory SQS, DynamoDB and Scheduler stand-ins), HR API simulators behind the thin webhooks, and
+ * both identity provider simulators.
  */
 const projectId = "P2simulatedProject0000000001";
 const managementKey = "K2-management-key-secret";
 
 let descope: DescopeSimulator;
+let zitadel: ZitadelSimulator;
 let bamboo: BambooHrSimulator;
 let bob: HiBobSimulator;
 let personio: PersonioSimulator;
-let server: Server;
+let runtime: LocalRuntime;
 let url: string;
-let poller: SqsPoller;
-let scheduler: MemoryChangeScheduler;
 
 beforeAll(async () => {
   descope = await startDescopeSimulator({ projectId, managementKey, rateLimits: false });
+  zitadel = await startZitadelSimulator({ orgId: "org-1", pat: "zitadel-pat", requestsPerSecond: false });
   bamboo = await startBambooHrSimulator({ apiKey: "bamboo-api-key" });
   bob = await startHiBobSimulator({ serviceUserId: "SERVICE", token: "bob-token" });
   personio = await startPersonioSimulator({ clientId: "client", clientSecret: "client-secret" });
-  const config = parseConfig({
-    scim: { tokenSecretName: "scim-token" },
-    providers: [{ type: "descope", secretName: "descope-key", baseUrl: descope.url, requestTimeoutMs: 2000 }],
-    queue: { maxBatchingWindowSeconds: 0 },
-    webhooks: [
-      {
-        type: "bamboohr",
-        name: "bamboohr",
-        secretNames: ["bamboohr-webhook"],
-        api: { baseUrl: bamboo.url, apiKeySecretName: "bamboohr-api-key" },
-      },
-      {
-        type: "hibob",
-        name: "hibob",
-        secretNames: ["hibob-webhook"],
-        api: { baseUrl: bob.url, credentialsSecretName: "hibob-api" },
-      },
-      {
-        type: "personio",
-        name: "personio",
-        secretNames: ["personio-webhook"],
-        api: { baseUrl: personio.url, credentialsSecretName: "personio-api" },
-      },
-      acmeHr,
-    ],
-  });
-  const secrets = new LocalSecrets({
-    "scim-token": "t",
-    "descope-key": `${projectId}:${managementKey}`,
-    "bamboohr-webhook": "bamboo-key",
-    "bamboohr-api-key": "bamboo-api-key",
-    "hibob-webhook": "bob-key",
-    "hibob-api": "SERVICE:bob-token",
-    "personio-webhook": "personio-token",
-    "personio-api": "client:client-secret",
-    "acme-hr-signing": acmeSecret,
-    "acme-hr-signing-next": "next",
-  });
-  const logger = createLogger("e2e", "SILENT");
-  process.env.POWERTOOLS_METRICS_DISABLED = "true"; // keeps the EMF lines out of the test output
-  const metrics = new Metrics({ namespace: "idp-sync", serviceName: "e2e" });
-  metrics.setThrowOnEmptyMetrics(false);
-  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 5000 });
-  scheduler = new MemoryChangeScheduler(queue);
-  const store = new MemoryStateStore();
-  const ingest = createIngestHandler(
-    { config, queue, secrets, store, log: logger, scheduler, replayGuard: new MemoryReplayGuard() },
-    logger,
-  );
-  const sync = createSyncHandler(
-    {
-      store,
-      providers: createProviders(config.providers, { secrets, log: logger, concurrency: 2 }),
-      deadLetters: queue.deadLetterSink,
-      visibility: queue.visibility,
-      backoff: { baseSeconds: 0.05, maxSeconds: 0.2 },
-      log: logger,
-      refresh: createRefreshResolver({ config, secrets, log: logger, scheduler }),
+  runtime = await startLocalRuntime({
+    port: 0,
+    logLevel: "SILENT",
+    config: {
+      providers: [
+        { type: "descope", secretName: "descope-key", baseUrl: descope.url, requestTimeoutMs: 2000 },
+        {
+          type: "zitadel",
+          secretName: "zitadel-pat",
+          baseUrl: zitadel.url,
+          orgId: "org-1",
+          requestsPerSecond: 500,
+        },
+      ],
+      queue: { maxBatchingWindowSeconds: 0, retryBaseSeconds: 0.05, retryMaxSeconds: 0.2 },
+      webhooks: [
+        {
+          type: "bamboohr",
+          name: "bamboohr",
+          secretNames: ["bamboohr-webhook"],
+          api: { baseUrl: bamboo.url, apiKeySecretName: "bamboohr-api-key" },
+        },
+        {
+          type: "hibob",
+          name: "hibob",
+          secretNames: ["hibob-webhook"],
+          api: { baseUrl: bob.url, credentialsSecretName: "hibob-api" },
+        },
+        {
+          type: "personio",
+          name: "personio",
+          secretNames: ["personio-webhook"],
+          api: { baseUrl: personio.url, credentialsSecretName: "personio-api" },
+        },
+        acmeHr,
+      ],
     },
-    logger,
-    metrics,
-  );
-  ({ server, url } = await serveHttpHandler(ingest, { host: "127.0.0.1", port: 0 }));
-  poller = new SqsPoller(queue, sync, {
-    batchSize: 100,
-    batchingWindowMs: 0,
-    maxConcurrency: 2,
-    idlePollMs: 10,
+    secrets: {
+      "descope-key": `${projectId}:${managementKey}`,
+      "zitadel-pat": "zitadel-pat",
+      "bamboohr-webhook": "bamboo-key",
+      "bamboohr-api-key": "bamboo-api-key",
+      "hibob-webhook": "bob-key",
+      "hibob-api": "SERVICE:bob-token",
+      "personio-webhook": "personio-token",
+      "personio-api": "client:client-secret",
+      "acme-hr-signing": acmeSecret,
+      "acme-hr-signing-next": "next",
+    },
   });
-  poller.start();
-  scheduler.start(100);
+  url = runtime.url;
 });
 
 afterAll(async () => {
-  delete process.env.POWERTOOLS_METRICS_DISABLED;
-  scheduler.stop();
-  await poller.stop();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await Promise.all([descope.close(), bamboo.close(), bob.close(), personio.close()]);
+  await runtime.stop();
+  await Promise.all([descope.close(), zitadel.close(), bamboo.close(), bob.close(), personio.close()]);
 });
 
 const post = (source: string, body: string, headers: Record<string, string>) =>
@@ -142,8 +104,10 @@ async function eventually<T>(read: () => T, check: (value: T) => boolean, timeou
   }
 }
 const userWith = (loginId: string) => () => descope.users().find((user) => user.loginIds.includes(loginId));
+const zitadelUserWith = (userName: string) => () =>
+  zitadel.users().find((user) => user.username === userName);
 
-describe("HR webhooks end to end to the Descope simulator", () => {
+describe("HR webhooks end to end to both provider simulators", () => {
   it("BambooHR: a signed event-based webhook creates the employee read from the BambooHR API", async () => {
     bamboo.setEmployee("67890", {
       firstName: "Bryony",
@@ -195,6 +159,8 @@ describe("HR webhooks end to end to the Descope simulator", () => {
     expect(response.status).toBe(202);
     const user = await eventually(userWith("dana.cohen@acme.example"), Boolean);
     expect(user).toMatchObject({ givenName: "Dana", familyName: "Cohen" });
+    const inZitadel = await eventually(zitadelUserWith("dana.cohen@acme.example"), Boolean);
+    expect(inZitadel?.human.profile).toMatchObject({ givenName: "Dana", familyName: "Cohen" });
   });
 
   it("Personio: a person.created webhook with the configured token creates the person", async () => {
@@ -224,6 +190,7 @@ describe("HR webhooks end to end to the Descope simulator", () => {
       id: "E-9",
       work_email: "mia@acme.example",
       first_name: "Mia",
+      last_name: "Roth",
     });
     expect(hire.status).toBe(202);
     await eventually(userWith("mia@acme.example"), Boolean);
@@ -250,6 +217,10 @@ describe("HR webhooks end to end to the Descope simulator", () => {
       10_000,
     );
     expect(user?.status).toBe("disabled");
+    expect(
+      (await eventually(zitadelUserWith("mia@acme.example"), (found) => found?.state === "USER_STATE_LOCKED"))
+        ?.state,
+    ).toBe("USER_STATE_LOCKED"); // imported without a password, Mia is "initial": ZITADEL can only lock her
     const disabledAt = Date.now();
     expect(disabledAt).toBeGreaterThanOrEqual(leaves.getTime());
     expect(disabledAt - leaves.getTime()).toBeLessThan(60_000);

@@ -1,60 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { LocalSecrets } from "../../local/local-secrets.ts";
-import { MemoryQueue } from "../../local/memory-queue.ts";
-import { MemoryStateStore } from "../../local/memory-state-store.ts";
-import { parseConfig } from "../../shared/config/schema.ts";
-import type { IngestRequest } from "../../shared/ingest/request.ts";
 import { routeIngestRequest } from "../../shared/ingest/router.ts";
-import type { Log } from "../../shared/sync/ports.ts";
+import { scimErrorBody, scimHarness } from "../sources/scim/harness.ts";
 
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
-const token = "test-token";
 const receivedAt = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-function setup() {
-  const queue = new MemoryQueue({ maxReceiveCount: 3, visibilityTimeoutMs: 1000 });
-  const config = parseConfig({
-    scim: { tokenSecretName: "scim-token" },
-    providers: [{ type: "descope", secretName: "descope-key" }],
-  });
-  const deps = {
-    config,
-    queue,
-    secrets: new LocalSecrets({ "scim-token": token }),
-    store: new MemoryStateStore(),
-    log: silent,
-    newChangeId: () => "change-1",
-  };
-  const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const request: IngestRequest = {
-      method,
-      path,
-      headers: { authorization: `Bearer ${token}`, host: "idp-sync.example.com", ...headers },
-      query: new URLSearchParams(),
-      rawBody: Buffer.from(typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body)),
-      receivedAt,
-    };
-    return routeIngestRequest(request, deps);
-  };
-  const queued = () => queue.receive(100).map((message) => JSON.parse(message.body));
-  return { send, queued };
-}
-
-const ann = {
-  schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
-  externalId: "E-1001",
-  userName: "ann@example.com",
-  name: { givenName: "Ann", familyName: "Lee" },
-  emails: [
-    { value: "ann.private@example.org", type: "home" },
-    { value: "ann@example.com", type: "work", primary: true },
-  ],
-  active: true,
-  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
-    department: "R&D",
-    manager: { value: "E-7" },
-  },
-};
+const twoSources = () =>
+  scimHarness(
+    [
+      { name: "okta", tokenSecretName: "okta-token" },
+      { name: "entra", tokenSecretName: "entra-token", emailsVerified: false },
+    ],
+    { secrets: { "okta-token": "okta-secret", "entra-token": "entra-secret" } },
+  );
 
 describe("ingest routes", () => {
   it("answers the health check without auth", async () => {
@@ -69,96 +26,109 @@ describe("ingest routes", () => {
       },
       {} as never,
     );
-    expect(response).toMatchObject({ status: 200, body: '{"status":"ok"}' });
-  });
-
-  it("creates a SCIM user: 201, Location, id = the person key, and one queued replace change", async () => {
-    const { send, queued } = setup();
-    const response = await send("POST", "/scim/v2/Users", ann);
-    expect(response.status).toBe(201);
-    expect(response.headers).toEqual({
-      "content-type": "application/scim+json",
-      location: "https://idp-sync.example.com/scim/v2/Users/E-1001",
+    expect(response).toEqual({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: '{"status":"ok"}',
     });
-    const resource = JSON.parse(response.body);
-    expect(resource).toMatchObject({
-      id: "E-1001",
-      externalId: "E-1001",
-      userName: "ann@example.com",
-      active: true,
-    });
-    expect(resource.emails).toEqual([{ value: "ann@example.com", type: "work", primary: true }]);
-    expect(queued()).toEqual([
-      {
-        id: "change-1",
-        source: "scim",
-        person: "E-1001",
-        at: "2026-11-22T12:00:00.000Z",
-        kind: "replace",
-        attributes: {
-          loginId: "ann@example.com",
-          email: "ann@example.com",
-          emailVerified: true,
-          phone: null,
-          givenName: "Ann",
-          middleName: null,
-          familyName: "Lee",
-          displayName: null,
-          picture: null,
-          title: null,
-          department: "R&D",
-          employeeNumber: null,
-          costCenter: null,
-          manager: "E-7",
-          roles: null,
-          active: true,
-        },
-      },
-    ]);
-  });
-
-  it("replaces a user with PUT /Users/{id}, keyed by the path id", async () => {
-    const { send, queued } = setup();
-    const response = await send("PUT", "/scim/v2/Users/E-1001", {
-      ...ann,
-      externalId: undefined,
-      active: "False",
-    });
-    expect(response.status).toBe(200);
-    expect(queued()[0]).toMatchObject({ person: "E-1001", kind: "replace", attributes: { active: false } });
   });
 
   it("refuses a missing or wrong token with 401 and queues nothing", async () => {
-    const { send, queued } = setup();
-    for (const authorization of ["", "Bearer wrong", `Basic ${token}`, `Bearer ${token}x`]) {
-      const response = await send("POST", "/scim/v2/Users", ann, { authorization });
-      expect(response.status).toBe(401);
-      expect(JSON.parse(response.body)).toEqual({
-        schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
-        status: "401",
-        detail: "missing or invalid bearer token",
+    const scim = scimHarness();
+    for (const token of [null, "wrong", "scim-test-tokenx"]) {
+      const response = await scim.send("POST", "/Users", { userName: "ann" }, { token });
+      expect(response).toEqual({
+        status: 401,
+        headers: { "content-type": "application/scim+json" },
+        body: scimErrorBody(401, undefined, "missing or invalid bearer token"),
       });
     }
-    expect(queued()).toEqual([]);
+    const basic = await scim.send("GET", "/Users", undefined, {
+      token: null,
+      headers: { authorization: "Basic scim-test-token" },
+    });
+    expect(basic.status).toBe(401);
+    expect(scim.queued()).toEqual([]);
   });
 
-  it("answers malformed bodies with a SCIM 400", async () => {
-    const { send } = setup();
-    const notJson = await send("POST", "/scim/v2/Users", "{");
-    expect(JSON.parse(notJson.body)).toMatchObject({ status: "400", scimType: "invalidSyntax" });
-    const noUserName = await send("POST", "/scim/v2/Users", { ...ann, userName: undefined });
-    expect(noUserName.status).toBe(400);
-    expect(JSON.parse(noUserName.body)).toMatchObject({ scimType: "invalidValue" });
-    const badId = await send("PUT", "/scim/v2/Users/%E0%A4%A", ann);
-    expect(badId.status).toBe(400);
+  it("accepts a rotated token once the secret holds it", async () => {
+    const scim = scimHarness();
+    scim.secrets.set("scim-token", "rotated");
+    expect((await scim.send("GET", "/Users", undefined, { token: "rotated" })).status).toBe(200);
+    expect((await scim.send("GET", "/Users")).status).toBe(401);
   });
 
-  it("answers 404 for unknown routes and 413 for bodies over the limit", async () => {
-    const { send } = setup();
-    expect((await send("GET", "/nope")).status).toBe(404);
-    expect((await send("GET", "/scim/v2/Nope")).status).toBe(404);
-    const huge = await send("POST", "/scim/v2/Users", "x".repeat(1024 * 1024 + 1));
-    expect(huge.status).toBe(413);
-    expect(JSON.parse(huge.body)).toMatchObject({ status: "413", scimType: "tooLarge" });
+  it("serves several SCIM sources: /scim/v2 picks the source by token, /scim/<name>/v2 takes only its own", async () => {
+    const scim = twoSources();
+    const viaShared = await scim.send(
+      "POST",
+      "/scim/v2/Users",
+      { userName: "ann@example.com", emails: [{ value: "ann@example.com" }] },
+      {
+        token: "entra-secret",
+      },
+    );
+    expect(viaShared.status).toBe(201);
+    expect(viaShared.headers.location).toBe("https://idp-sync.example.com/scim/v2/Users/ann%40example.com");
+    const viaOwn = await scim.send(
+      "POST",
+      "/scim/okta/v2/Users",
+      { userName: "bob@example.com" },
+      { token: "okta-secret" },
+    );
+    expect(viaOwn.headers.location).toBe("https://idp-sync.example.com/scim/okta/v2/Users/bob%40example.com");
+    expect(
+      scim.queued().map((change) => [change.source, change.person, change.attributes.emailVerified]),
+    ).toEqual([
+      ["entra", "ann@example.com", false],
+      ["okta", "bob@example.com", null],
+    ]);
+    const wrongSource = await scim.send("GET", "/scim/okta/v2/Users", undefined, { token: "entra-secret" });
+    expect(wrongSource.status).toBe(401);
+    const unknownSource = await scim.send("GET", "/scim/workday/v2/Users", undefined, {
+      token: "okta-secret",
+    });
+    expect(unknownSource.body).toEqual(scimErrorBody(404, undefined, 'no SCIM source "workday"'));
+    const discovery = await scim.send("GET", "/scim/entra/v2/ServiceProviderConfig", undefined, {
+      token: "entra-secret",
+    });
+    expect(discovery.body.meta.location).toBe(
+      "https://idp-sync.example.com/scim/entra/v2/ServiceProviderConfig",
+    );
+  });
+
+  it("answers 404 for unknown routes and 413 (SCIM error) for bodies over the limit", async () => {
+    const scim = scimHarness();
+    expect(await scim.send("GET", "/nope/x")).toEqual({
+      status: 404,
+      headers: { "content-type": "application/scim+json" },
+      body: scimErrorBody(404, undefined, "no SCIM resource at /nope/x"),
+    });
+    const notScim = await routeIngestRequest(
+      {
+        method: "GET",
+        path: "/nope",
+        headers: {},
+        query: new URLSearchParams(),
+        rawBody: Buffer.alloc(0),
+        receivedAt,
+      },
+      scim.deps,
+    );
+    expect(notScim.status).toBe(404);
+    const huge = await scim.send("POST", "/Users", undefined, { raw: "x".repeat(1024 * 1024 + 1) });
+    expect(huge).toEqual({
+      status: 413,
+      headers: { "content-type": "application/scim+json" },
+      body: scimErrorBody(413, undefined, "the request body exceeds 1048576 bytes"),
+    });
+  });
+
+  it("refuses a user id that is not valid percent-encoding with invalidValue", async () => {
+    const scim = scimHarness();
+    const response = await scim.send("PUT", "/Users/%E0%A4%A", { userName: "ann" });
+    expect(response.body).toEqual(
+      scimErrorBody(400, "invalidValue", "the resource id in the path is not valid percent-encoding"),
+    );
   });
 });

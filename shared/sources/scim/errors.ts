@@ -24,3 +24,23 @@ export function scimError(status: number, detail: string, scimType?: ScimErrorTy
     scimContentType,
   );
 }
+
+/** Thrown anywhere below the SCIM router; the router turns it into the matching error response. */
+export class ScimError extends Error {
+  readonly status: number;
+  readonly scimType: ScimErrorType | undefined;
+
+  constructor(status: number, detail: string, scimType?: ScimErrorType) {
+    super(detail);
+    this.name = "ScimError";
+    this.status = status;
+    this.scimType = scimType;
+  }
+
+  toResponse(): IngestResponse {
+    return scimError(this.status, this.message, this.scimType);
+  }
+}
+
+export const scimResponse = (status: number, body: unknown): IngestResponse =>
+  jsonResponse(status, body, scimContentType);

@@ -1,7 +1,6 @@
 import { z } from "zod";
-
-export const coreUserSchemaUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
-export const enterpriseUserSchemaUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+import { ScimError } from "./errors.ts";
+import { enterpriseUserSchemaUrn } from "./resource-schemas.ts";
 
 const optionalText = z.string().nullish();
 /** Entra sends booleans as "True"/"False" strings. */
@@ -42,10 +41,18 @@ export const scimUserSchema = z.looseObject({
       middleName: optionalText,
       familyName: optionalText,
       formatted: optionalText,
+      honorificPrefix: optionalText,
+      honorificSuffix: optionalText,
     })
     .nullish(),
   displayName: optionalText,
+  nickName: optionalText,
+  profileUrl: optionalText,
   title: optionalText,
+  userType: optionalText,
+  preferredLanguage: optionalText,
+  locale: optionalText,
+  timezone: optionalText,
   active: scimBoolean.nullish(),
   password: z.string().min(1).nullish(),
   emails: z.array(multiValuedAttribute).nullish(),
@@ -55,3 +62,11 @@ export const scimUserSchema = z.looseObject({
   [enterpriseUserSchemaUrn]: enterpriseUserSchema.nullish(),
 });
 export type ScimUser = z.infer<typeof scimUserSchema>;
+
+/** Validates a User resource (in normal form), refusing it with the first problem as invalidValue. */
+export function parseScimUser(resource: unknown): ScimUser {
+  const parsed = scimUserSchema.safeParse(resource);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new ScimError(400, `${issue?.path.join(".") || "body"}: ${issue?.message}`, "invalidValue");
+}

@@ -1,72 +1,194 @@
-import { randomUUID } from "node:crypto";
-import type { ScimSourceConfig } from "../../config/scim.ts";
+import { isDeepStrictEqual } from "node:util";
+import { stateTable } from "../../aws/state-table.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
-import { jsonResponse } from "../../ingest/request.ts";
-import type { UserChange } from "../../model/change.ts";
+import type { ChangeAttributes } from "../../model/change.ts";
 import { personKeySchema } from "../../model/user.ts";
-import { emptyDesiredState, materialize, mergeChange } from "../../sync/desired-state.ts";
-import type { ChangeQueue } from "../../sync/ports.ts";
-import { scimContentType, scimError } from "./errors.ts";
-import { attributesFromScimUser, scimUserFromCanonical } from "./user-mapping.ts";
-import { scimUserSchema } from "./user-schema.ts";
+import type { PersonRecord } from "../../sync/person-record.ts";
+import type { ScimContext } from "./context.ts";
+import { ScimError, scimResponse } from "./errors.ts";
+import { acceptChanges } from "./intake.ts";
+import { type ListQuery, listResponse, type Projection, project } from "./list-query.ts";
+import { isObject, normaliseResource } from "./normalise.ts";
+import { applyPatch } from "./patch.ts";
+import { parsePatchRequest } from "./patch-request.ts";
+import { readJsonBody } from "./request-body.ts";
+import { attributesFromScimUser } from "./user-mapping.ts";
+import { findUsers } from "./user-query.ts";
+import { liveUser, renderUser, userLocation, userMappingOptions } from "./user-resource.ts";
+import { parseScimUser, type ScimUser } from "./user-schema.ts";
 
-export interface ScimUsersDeps {
-  source: ScimSourceConfig;
-  queue: ChangeQueue;
-  newChangeId?: () => string;
-}
-
-/** POST /Users (create) and PUT /Users/{id} (replace): both carry the whole user. */
-export async function writeScimUser(
-  request: IngestRequest,
-  pathId: string | undefined,
-  deps: ScimUsersDeps,
-): Promise<IngestResponse> {
-  const body = parseJsonBody(request.rawBody);
-  if (!body.ok) return scimError(400, body.detail, "invalidSyntax");
-  const parsed = scimUserSchema.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return scimError(400, `${issue?.path.join(".") || "body"}: ${issue?.message}`, "invalidValue");
-  }
-  const user = parsed.data;
-  const person = pathId ?? user.externalId ?? user.userName;
-  if (!personKeySchema.safeParse(person).success)
-    return scimError(400, "id must be 1 to 256 characters", "invalidValue");
-
-  const change: UserChange = {
-    id: (deps.newChangeId ?? randomUUID)(),
-    source: deps.source.name,
-    person,
-    at: new Date(request.receivedAt).toISOString(),
-    kind: "replace",
-    attributes: attributesFromScimUser(user, { trustEmails: true }),
-  };
-  const failed = await deps.queue.send([change]);
-  if (failed.length > 0) return scimError(503, "the change could not be queued; retry later");
-
-  const { user: canonical } = materialize(mergeChange(emptyDesiredState(), { ...change, kind: "replace" }));
-  const location = `${baseUrl(request)}/scim/v2/Users/${encodeURIComponent(person)}`;
-  const resource = scimUserFromCanonical(person, user.externalId ?? undefined, canonical, {
-    location,
-    lastModified: change.at,
+/**
+ * POST /Users. The id is the person key: the externalId when given, else the userName. A userName or id
+ * another live user holds is a conflict (409 uniqueness, RFC 7644 §3.3) — that includes the same client
+ * repeating its create, which is what Okta and Entra expect; nobody is created twice either way. A user
+ * created without `active` is active.
+ */
+export async function createUser(request: IngestRequest, context: ScimContext): Promise<IngestResponse> {
+  const user = readUser(readJsonBody(request), context);
+  const person = personKey(user.externalId || user.userName);
+  const taken = () => new ScimError(409, `a user with id "${person}" already exists`, "uniqueness");
+  if (liveUser((await context.store.get([person])).get(person))) throw taken();
+  await assertUserNameFree(user.userName, person, context);
+  const attributes = { active: true, ...attributesFromScimUser(user, userMappingOptions(context)) };
+  const written = await acceptChanges(context, [person], (record) => {
+    if (liveUser(record)) throw taken();
+    return { kind: "upsert", attributes };
   });
-  const response = jsonResponse(pathId === undefined ? 201 : 200, resource, scimContentType);
-  if (pathId === undefined) response.headers.location = location;
+  const response = scimResponse(201, renderUser(written.get(person) as PersonRecord, context));
+  response.headers.location = userLocation(context, person);
   return response;
 }
 
-type ParsedBody = { ok: true; value: unknown } | { ok: false; detail: string };
+export async function getUser(
+  id: string,
+  projection: Projection,
+  context: ScimContext,
+): Promise<IngestResponse> {
+  const record = await readLiveRecord(id, context);
+  return scimResponse(200, project(renderUser(record, context), projection, context.users));
+}
 
-export function parseJsonBody(raw: Buffer): ParsedBody {
-  try {
-    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
-  } catch {
-    return { ok: false, detail: "the request body is not valid JSON" };
+export async function listUsers(query: ListQuery, context: ScimContext): Promise<IngestResponse> {
+  const matches = await findUsers(query.filter, context);
+  return scimResponse(200, listResponse(matches, query, context.users));
+}
+
+/**
+ * PUT /Users/{id}: the body is the whole user; what it lacks is cleared (but `active`, see the mapping).
+ * Only what differs from the user as read is sent on, as for PATCH. An `id` in the body must be the one
+ * in the path.
+ */
+export async function replaceUser(
+  id: string,
+  request: IngestRequest,
+  context: ScimContext,
+): Promise<IngestResponse> {
+  const body = readJsonBody(request);
+  const record = await readLiveRecord(id, context);
+  if (isObject(body) && body.id !== undefined && body.id !== null && body.id !== id)
+    throw new ScimError(
+      400,
+      `id is readOnly: the body says "${String(body.id)}", the path "${id}"`,
+      "mutability",
+    );
+  const user = readUser(body, context);
+  if (user.userName.toLowerCase() !== liveUser(record)?.loginId.toLowerCase())
+    await assertUserNameFree(user.userName, id, context);
+  const options = userMappingOptions(context);
+  const attributes = attributesFromScimUser(user, options);
+  const written = await acceptChanges(context, [id], (current) => {
+    if (!liveUser(current)) throw notFound(id);
+    const before = attributesFromScimUser(parseScimUser(renderUser(current, context)), options);
+    const changed = changedAttributes(before, attributes, Object.keys(attributes));
+    return Object.keys(changed).length === 0 ? undefined : { kind: "upsert", attributes: changed };
+  });
+  return scimResponse(200, renderUser(written.get(id) as PersonRecord, context));
+}
+
+/**
+ * PATCH /Users/{id}: the operations apply to the user as a client reads it, and only what they changed is
+ * sent on, as an upsert: a PATCH that deactivates must not re-stamp (and so overrule) the title an HR
+ * source wrote a moment earlier, which a full replacement would.
+ */
+export async function patchUser(
+  id: string,
+  request: IngestRequest,
+  context: ScimContext,
+): Promise<IngestResponse> {
+  const operations = parsePatchRequest(readJsonBody(request), context.users);
+  const changesOf = (record: PersonRecord): ChangeAttributes => {
+    if (!liveUser(record)) throw notFound(id);
+    const before = renderUser(record, context);
+    const after = parseScimUser(applyPatch(before, operations, context.users));
+    const options = userMappingOptions(context);
+    return changedAttributes(
+      attributesFromScimUser(parseScimUser(before), options),
+      attributesFromScimUser(after, options),
+    );
+  };
+  const first = changesOf(await readLiveRecord(id, context));
+  if (first.loginId) await assertUserNameFree(first.loginId, id, context);
+  const written = await acceptChanges(context, [id], (record) => {
+    const attributes = changesOf(record);
+    return Object.keys(attributes).length === 0 ? undefined : { kind: "upsert", attributes };
+  });
+  return scimResponse(200, renderUser(written.get(id) as PersonRecord, context));
+}
+
+/** DELETE /Users/{id}: the person left the source; each provider's leaver policy decides what follows. */
+export async function deleteUser(id: string, context: ScimContext): Promise<IngestResponse> {
+  await readLiveRecord(id, context);
+  await acceptChanges(context, [id], (record) => {
+    if (!liveUser(record)) throw notFound(id);
+    return { kind: "delete", attributes: {} };
+  });
+  return { status: 204, headers: {}, body: "" };
+}
+
+const notFound = (id: string) => new ScimError(404, `no user with id "${id}"`);
+
+function readUser(body: unknown, context: ScimContext): ScimUser {
+  return parseScimUser(normaliseResource(body, context.users));
+}
+
+function personKey(candidate: string): string {
+  if (!personKeySchema.safeParse(candidate).success)
+    throw new ScimError(400, "externalId (or userName) must be 1 to 256 characters", "invalidValue");
+  if (isReservedKey(candidate))
+    throw new ScimError(
+      400,
+      `externalId (or userName) "${candidate}" uses a reserved prefix`,
+      "invalidValue",
+    );
+  return candidate;
+}
+
+/** Keys the state table uses for items that are not persons (replay claims, SCIM groups). */
+export const isReservedKey = (key: string) =>
+  [stateTable.replayPrefix, stateTable.scimGroupPrefix, stateTable.scimGroupDirectoryPrefix].some((prefix) =>
+    key.toLowerCase().startsWith(prefix),
+  );
+
+async function readLiveRecord(id: string, context: ScimContext): Promise<PersonRecord> {
+  const record = personKeySchema.safeParse(id).success ? (await context.store.get([id])).get(id) : undefined;
+  if (!record || !liveUser(record)) throw notFound(id);
+  return record;
+}
+
+/** userName is unique (caseExact false): held by another live person, it is a 409 uniqueness. */
+async function assertUserNameFree(userName: string, person: string, context: ScimContext): Promise<void> {
+  const holders = await context.store.findByLoginId(userName);
+  const other = holders.find((record) => record.person !== person && liveUser(record));
+  if (other)
+    throw new ScimError(
+      409,
+      `userName "${userName}" is already taken by user "${other.person}"`,
+      "uniqueness",
+    );
+}
+
+/** The attributes whose value differs; custom attributes key by key. */
+function changedAttributes(
+  before: ChangeAttributes,
+  after: ChangeAttributes,
+  compared: readonly string[] = [...Object.keys(before), ...Object.keys(after)],
+): ChangeAttributes {
+  const changed: Record<string, unknown> = {};
+  const names = new Set(compared) as Set<keyof ChangeAttributes>;
+  for (const name of names) {
+    if (name === "customAttributes") {
+      const keys = Object.entries(after.customAttributes ?? {}).filter(
+        ([key, value]) => !isDeepStrictEqual(before.customAttributes?.[key], value),
+      );
+      if (keys.length > 0) changed.customAttributes = Object.fromEntries(keys);
+    } else if (!isDeepStrictEqual(asSet(before[name]), asSet(after[name])))
+      changed[name] = after[name] ?? null;
   }
+  return changed as ChangeAttributes;
 }
 
-function baseUrl(request: IngestRequest): string {
-  const protocol = request.headers["x-forwarded-proto"] ?? "https";
-  return `${protocol}://${request.headers.host ?? "localhost"}`;
-}
+/** Lists of names (roles) are sets: their order is no change. */
+const asSet = (value: unknown) =>
+  Array.isArray(value) && value.every((item) => typeof item === "string")
+    ? [...new Set(value)].sort()
+    : value;
