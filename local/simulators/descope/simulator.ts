@@ -1,8 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { type Clock, systemClock } from "../../../shared/http/token-bucket.ts";
-import { drawFault, type Faults, noFaults, seededRandom } from "./faults.ts";
+import { FaultSwitch, type Faults, faultsShape, noFaults } from "../faults.ts";
+import {
+  parseJson,
+  type Reply,
+  recordHeader,
+  type RecordedRequest as SimRecordedRequest,
+  startSimServer,
+  tooManyRequests,
+} from "../sim-server.ts";
 import { RateLimiter } from "./rate-limiter.ts";
 import { isRecord, readUserInput, type UserInput } from "./user-input.ts";
 import { type DescopeUserObject, errorCodes, renderFailedUser, UserError, UserStore } from "./user-store.ts";
@@ -23,19 +30,8 @@ export interface DescopeSimulatorOptions {
   seed?: number;
 }
 
-/** A request as received: the body verbatim (passwords included: tests assert exact bodies; never print it). */
-export interface RecordedRequest {
-  method: string;
-  /** Path and query string. */
-  path: string;
-  /** The answer's status, or "no answer" when a timeout fault swallowed it. */
-  status: number | "no answer";
-  body: unknown;
-  /** The `x-descope-license` header, when sent. */
-  license?: string;
-  /** Clock time the request arrived (ms). */
-  at: number;
-}
+/** A request as received, with the `x-descope-license` header when sent. */
+export type RecordedRequest = SimRecordedRequest & { license?: string };
 
 export interface DescopeSimulator {
   url: string;
@@ -48,13 +44,6 @@ export interface DescopeSimulator {
   /** Forgets users, requests, rate-limit state and faults. */
   reset(): void;
   close(): Promise<void>;
-}
-
-interface Reply {
-  status: number;
-  json?: unknown;
-  text?: string;
-  headers?: Record<string, string>;
 }
 
 type Route = (body: Record<string, unknown>, query: URLSearchParams) => unknown;
@@ -70,20 +59,13 @@ const descriptions: Record<string, string> = {
 const createPaths = new Set(["/v1/mgmt/user/create", "/v1/mgmt/user/create/batch"]);
 const licensePath = "/v1/mgmt/license";
 
-const faultsSchema = z.strictObject({
-  errorRate: z.number().min(0).max(1).optional(),
-  rateLimitRate: z.number().min(0).max(1).optional(),
-  timeoutRate: z.number().min(0).max(1).optional(),
-  latencyMs: z.int().min(0).max(60_000).optional(),
-  nonJson429: z.boolean().optional(),
-  retryAfterSeconds: z.int().min(0).max(3600).optional(),
-});
+const faultsSchema = z.strictObject(faultsShape);
 
 /**
  * A Descope management API on loopback, following the documented behaviour (../shared/research/descope.md):
  * bearer `<ProjectId>:<ManagementKey>`, the license handshake, batch endpoints with per-user failures,
  * presence-based patch, full-overwrite update, per-path rate limits with Retry-After, and switchable
- * faults. `/_sim/*` is its test surface (users, requests, reset, faults), unauthenticated.
+ * faults. `/_sim/*` is its test surface (users, requests, stats, reset, faults), unauthenticated.
  */
 export async function startDescopeSimulator(options: DescopeSimulatorOptions): Promise<DescopeSimulator> {
   const clock = options.clock ?? systemClock;
@@ -93,21 +75,8 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
   const authorization = `Bearer ${options.projectId}:${options.managementKey}`;
   const store = new UserStore();
   const limiter = new RateLimiter(clock);
-  let requests: RecordedRequest[] = [];
-  let faults: Faults = noFaults;
-  let random = seededRandom(seed);
+  const faults = new FaultSwitch({ defaults: noFaults, schema: faultsSchema, seed });
   const nowSeconds = () => Math.floor(clock.now() / 1000);
-
-  const setFaults = (partial: Partial<Faults>) => {
-    faults = { ...noFaults, ...partial };
-    random = seededRandom(seed);
-  };
-  const reset = () => {
-    store.reset();
-    limiter.reset();
-    requests = [];
-    setFaults({});
-  };
 
   const read = (body: Record<string, unknown>): UserInput => {
     const input = readUserInput(body);
@@ -174,17 +143,15 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
     }),
   };
 
-  const rateLimited = (retryAfterSeconds: number): Reply => ({
-    status: 429,
-    headers: { "retry-after": String(retryAfterSeconds) },
-    ...(faults.nonJson429
-      ? { text: "<html><body><h1>429 Too Many Requests</h1></body></html>" }
-      : { json: errorBody(errorCodes.rateLimited, "too many requests, retry later") }),
-  });
+  const rateLimited = (retryAfterSeconds: number): Reply =>
+    tooManyRequests(
+      { status: 429, json: errorBody(errorCodes.rateLimited, "too many requests, retry later") },
+      retryAfterSeconds,
+      faults.current.nonJson429,
+    );
 
   /** Answers a management request, or "hang" when a timeout fault swallows the answer. */
   const answer = async (request: IncomingMessage, url: URL, text: string): Promise<Reply | "hang"> => {
-    if (faults.latencyMs > 0) await clock.sleep(faults.latencyMs);
     if (request.headers.authorization !== authorization)
       return {
         status: 401,
@@ -193,10 +160,10 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
     const route = routes[`${request.method} ${url.pathname}`];
     if (!route)
       return { status: 404, json: errorBody(errorCodes.badRequest, `no ${request.method} ${url.pathname}`) };
-    const fault = drawFault(faults, random);
+    const fault = faults.draw();
     if (fault === "error")
       return { status: 500, json: errorBody("E000500", "simulated server fault", "Internal server error") };
-    if (fault === "rateLimit") return rateLimited(faults.retryAfterSeconds);
+    if (fault === "rateLimit") return rateLimited(faults.current.retryAfterSeconds);
     if (limits && url.pathname !== licensePath) {
       const limit = createPaths.has(url.pathname) ? limits.createPerMinute : limits.otherPerMinute;
       const wait = limiter.hit(url.pathname, limit);
@@ -215,67 +182,31 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
     return fault === "timeout" ? "hang" : reply;
   };
 
-  const simRoutes: Record<string, (text: string) => Reply> = {
-    "GET /_sim/users": () => ({ status: 200, json: store.all() }),
-    "GET /_sim/requests": () => ({ status: 200, json: requests }),
-    "POST /_sim/reset": () => {
-      reset();
-      return { status: 200, json: {} };
+  const server = await startSimServer({
+    listen: options,
+    clock,
+    faults,
+    record: recordHeader("x-descope-license", "license"),
+    answer,
+    users: () => store.all(),
+    reset: () => {
+      store.reset();
+      limiter.reset();
     },
-    "POST /_sim/faults": (text) => {
-      const parsed = faultsSchema.safeParse(text ? parseJson(text) : {});
-      if (!parsed.success) return { status: 400, json: { error: z.prettifyError(parsed.error) } };
-      setFaults(parsed.data as Partial<Faults>);
-      return { status: 200, json: faults };
-    },
-  };
-
-  const server = createServer(async (request, response) => {
-    try {
-      const url = new URL(request.url ?? "/", "http://simulator");
-      const text = await readBody(request);
-      if (url.pathname.startsWith("/_sim/")) {
-        const route = simRoutes[`${request.method} ${url.pathname}`];
-        return send(
-          response,
-          route ? route(text) : { status: 404, json: { error: "unknown simulator route" } },
-        );
-      }
-      const license = request.headers["x-descope-license"];
-      const record: RecordedRequest = {
-        method: request.method ?? "",
-        path: url.pathname + url.search,
-        status: "no answer",
-        body: text ? (parseJson(text) ?? text) : undefined,
-        ...(typeof license === "string" ? { license } : {}),
-        at: clock.now(),
-      };
-      requests.push(record);
-      const reply = await answer(request, url, text);
-      if (reply === "hang") return;
-      record.status = reply.status;
-      send(response, reply);
-    } catch (error) {
-      send(response, { status: 500, json: errorBody("E000500", String(error), "Internal server error") });
-    }
+    internalError: (error) => ({
+      status: 500,
+      json: errorBody("E000500", String(error), "Internal server error"),
+    }),
   });
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve),
-  );
-  const { port, address } = server.address() as AddressInfo;
 
   return {
-    url: `http://${address}:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     users: () => store.all(),
-    requests: () => [...requests],
-    setFaults,
-    reset,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    requests: server.requests,
+    setFaults: (partial) => faults.set(partial),
+    reset: server.reset,
+    close: server.close,
   };
 }
 
@@ -296,24 +227,4 @@ function loadQuietly(store: UserStore, raw: unknown): DescopeUserObject | null {
   } catch {
     return null;
   }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(response: ServerResponse, reply: Reply): void {
-  const body = reply.json === undefined ? (reply.text ?? "") : JSON.stringify(reply.json);
-  const type = reply.json === undefined ? "text/html" : "application/json";
-  response.writeHead(reply.status, { "content-type": type, ...reply.headers }).end(body);
 }

@@ -1,4 +1,5 @@
 import type { DescopeProviderConfig } from "../../config/descope.ts";
+import { forEachLimited } from "../../http/concurrency.ts";
 import type { ImportSecrets } from "../../model/user.ts";
 import type { PlannedOperation } from "../../sync/plan.ts";
 import type { Log, OperationOutcome } from "../../sync/ports.ts";
@@ -166,15 +167,3 @@ function fallBack(
 
 const applied = (userId: string | undefined): Settled =>
   userId ? { result: "applied", userId } : { result: "applied" };
-
-async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

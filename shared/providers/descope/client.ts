@@ -1,21 +1,11 @@
 import type { DescopeProviderConfig } from "../../config/descope.ts";
-import { type Fetch, type HttpResponse, sendRequest, TransportError } from "../../http/request.ts";
-import type { Clock } from "../../http/token-bucket.ts";
-import type { Log, SecretReader } from "../../sync/ports.ts";
+import type { ClientDeps } from "../../http/client-deps.ts";
+import { type HttpResponse, sendRequest, TransportError } from "../../http/request.ts";
 import { type DescopeRequest, paths } from "./batches.ts";
 import { type DescopeCredentials, descopeBaseUrl, parseManagementSecret } from "./credentials.ts";
 import { RequestBudgets } from "./request-budgets.ts";
 import { defaultRetryAfterSeconds, type StepResult } from "./responses.ts";
 import { licenseResponseSchema } from "./wire.ts";
-
-export interface DescopeClientDeps {
-  secrets: SecretReader;
-  log: Log;
-  clock: Clock;
-  fetch?: Fetch;
-  /** Processes sharing Descope's rate limits (sync invocations that may run at once). */
-  concurrency: number;
-}
 
 /** A request that got no answer worth reading: no HTTP answer at all, or held back by a 429 pause. */
 export type Unanswered = Extract<StepResult, { result: "retry" }>;
@@ -36,11 +26,11 @@ type ClientConfig = Pick<
  */
 export class DescopeClient {
   readonly #config: ClientConfig;
-  readonly #deps: DescopeClientDeps;
+  readonly #deps: ClientDeps;
   readonly #budgets: RequestBudgets;
   #licenseTier: string | undefined;
 
-  constructor(config: ClientConfig, deps: DescopeClientDeps) {
+  constructor(config: ClientConfig, deps: ClientDeps) {
     this.#config = config;
     this.#deps = deps;
     this.#budgets = new RequestBudgets(config.rateLimits, deps.concurrency, deps.clock);

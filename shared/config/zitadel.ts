@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { leaverPolicySchema, secretName } from "./common.ts";
+
+/** ZITADEL metadata keys are 1..200 characters (management.proto SetUserMetadataRequest.key). */
+const metadataKey = z.string().min(1).max(200);
+
+export const zitadelProviderSchema = z.strictObject({
+  type: z.literal("zitadel"),
+  /** Unique per deployment: keys this provider's state in the state store. */
+  name: z.string().min(1).max(64).default("zitadel"),
+  /** The instance URL, e.g. `https://my-instance.zitadel.cloud` (also the JWT profile audience). */
+  baseUrl: z.url(),
+  /**
+   * Organisation users are created in and looked up from. Sent as `x-zitadel-orgid` on management (v1)
+   * calls and as `organization.orgId` on v2 creates. Without it ZITADEL uses the service user's own org.
+   */
+  orgId: z.string().min(1).max(200).optional(),
+  /**
+   * Secrets Manager secret holding either a personal access token (the plain token, or
+   * `{"type":"pat","token":"…"}`) or a service-account JSON key as ZITADEL downloads it
+   * (`{"type":"serviceaccount","keyId","key","userId"}`), exchanged for access tokens (JWT profile).
+   */
+  secretName,
+  /**
+   * Which user API creates and updates users: the management API's ImportHumanUser and per-part updates
+   * (`v1-import`, deprecated by ZITADEL but the only one taking `requestPasswordlessRegistration`), or
+   * user service v2 AddHumanUser / UpdateHumanUser (`v2`). Metadata always goes through the management
+   * API's bulk endpoints, the ones verified in management.proto.
+   */
+  api: z.enum(["v1-import", "v2"]).default("v1-import"),
+  /** Users worked on at once by one sync process (ZITADEL has no batch user endpoints). */
+  maxConcurrency: z.int().min(1).max(100).default(10),
+  /**
+   * Requests per second this deployment may send, shared by all sync processes. ZITADEL Cloud allows
+   * about 50/s per IP; 20 leaves room for other clients of the same instance.
+   */
+  requestsPerSecond: z.number().positive().max(1000).default(20),
+  leaverPolicy: leaverPolicySchema.default("deactivate"),
+  requestTimeoutMs: z.int().min(100).max(60_000).default(10_000),
+  /**
+   * User metadata keys that receive the canonical attributes ZITADEL has no field for, e.g.
+   * `{ "department": "department" }`. An attribute without an entry is not sent (the default: none).
+   * Canonical custom attributes always become metadata under their own names; a mapped key wins.
+   */
+  metadataKeys: z
+    .strictObject({
+      title: metadataKey.optional(),
+      department: metadataKey.optional(),
+      employeeNumber: metadataKey.optional(),
+      costCenter: metadataKey.optional(),
+      manager: metadataKey.optional(),
+    })
+    .default({}),
+  /** Whether a user created with a password (or hash) must change it at the next login. */
+  passwordChangeRequired: z.boolean().default(false),
+  /**
+   * v1-import only: ask ZITADEL for a passwordless (passkey) registration link for every created user.
+   * The link is returned to the caller, not mailed, and idp-sync does not use it; leave off unless
+   * another process picks the link up from ZITADEL.
+   */
+  requestPasswordlessRegistration: z.boolean().default(false),
+});
+export type ZitadelProviderConfig = z.infer<typeof zitadelProviderSchema>;
