@@ -1,6 +1,8 @@
 import { type Clock, TokenBucket } from "../../http/token-bucket.ts";
 
 const windowMs = 60_000;
+/** The longest a request waits for a rate-limit pause before its users go back to the queue instead. */
+const maxPauseWaitMs = 5_000;
 const createPaths = new Set(["/v1/mgmt/user/create", "/v1/mgmt/user/create/batch"]);
 
 interface RateLimits {
@@ -29,14 +31,25 @@ export class RequestBudgets {
 
   /**
    * Resolves with undefined when a request on `path` may start, or with the seconds the path is still
-   * paused for. A caller waiting its turn when a pause begins is released at once rather than sleeping
-   * through the pause; its place in the bucket is still consumed later, which only slows pacing down.
+   * paused for when that is longer than this invocation should wait. Short pauses (a 429's usual
+   * Retry-After) are waited out here: handing every waiting user back to the queue would spend one of its
+   * receives per pause, and a busy minute could exhaust them without a single request being sent. A
+   * caller waiting its turn when a pause begins is woken at once to reconsider; its place in the bucket is
+   * still consumed later, which only slows pacing down.
    */
   async acquire(path: string): Promise<number | undefined> {
-    const paused = this.#pausedFor(path);
-    if (paused !== undefined) return paused;
-    await Promise.race([this.#bucket(path).take(), this.#pauseSignal(path)]);
-    return this.#pausedFor(path);
+    let waitedMs = 0;
+    for (;;) {
+      const pausedMs = this.#pausedMs(path);
+      if (pausedMs > 0) {
+        if (waitedMs + pausedMs > maxPauseWaitMs) return Math.ceil(pausedMs / 1000);
+        await this.#clock.sleep(pausedMs);
+        waitedMs += pausedMs;
+        continue;
+      }
+      await Promise.race([this.#bucket(path).take(), this.#pauseSignal(path)]);
+      if (this.#pausedMs(path) <= 0) return undefined;
+    }
   }
 
   /** After a 429: nothing starts on `path` for `seconds`, and the bucket refills from empty afterwards. */
@@ -48,9 +61,8 @@ export class RequestBudgets {
     this.#pauseSignals.delete(path);
   }
 
-  #pausedFor(path: string): number | undefined {
-    const remainingMs = (this.#pausedUntil.get(path) ?? 0) - this.#clock.now();
-    return remainingMs > 0 ? Math.ceil(remainingMs / 1000) : undefined;
+  #pausedMs(path: string): number {
+    return (this.#pausedUntil.get(path) ?? 0) - this.#clock.now();
   }
 
   #pauseSignal(path: string): Promise<void> {

@@ -98,4 +98,27 @@ describe("Descope provider: pacing", () => {
       { person: "later", result: "applied", userId: expect.any(String) },
     ]);
   });
+
+  it("waits out a short pause inside the invocation instead of handing the users back", async () => {
+    const clock = new FakeClock();
+    const times: number[] = [];
+    const h = await startHarness({
+      clock,
+      fetch: timedFetch(clock, times),
+      sim: { rateLimits: false },
+      config: { maxUsersPerBatch: 1 },
+    });
+    harness = h;
+    h.sim.setFaults({ rateLimitRate: 1, retryAfterSeconds: 2 });
+    const refused = await h.provider.apply(creates(1));
+    expect(refused).toEqual([expect.objectContaining({ result: "retry", retryAfterSeconds: 2 })]);
+    h.sim.setFaults({});
+
+    const pausedAt = clock.now();
+    expect(await h.provider.apply([createOp("next", { loginId: "next" })])).toEqual([
+      { person: "next", result: "applied", userId: expect.any(String) },
+    ]);
+    expect(times).toHaveLength(2);
+    expect((times[1] as number) - pausedAt).toBeGreaterThanOrEqual(2_000);
+  });
 });
