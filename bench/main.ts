@@ -1,5 +1,15 @@
 import { measureCoreThroughput } from "./core-throughput.ts";
+import { measureProviderCalls } from "./provider-calls.ts";
 
 /** `npm run bench`: figures that tests must not time. Prints one JSON line per measurement. */
-const core = measureCoreThroughput();
-console.log(JSON.stringify({ bench: "core: parse → normalise → merge → plan (one core)", ...core }));
+const print = (bench: string, figures: object) => console.log(JSON.stringify({ bench, ...figures }));
+
+print("core: parse → normalise → merge → plan (one core)", measureCoreThroughput());
+print(
+  "pipeline: provider calls for 10,000 changes to 2,000 people (Descope simulator, no rate limit)",
+  await measureProviderCalls({ changes: 10_000, people: 2_000, usersPerBatch: 100, createPerMinute: false }),
+);
+print(
+  "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
+  await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
+);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { UserChange } from "../shared/model/change.ts";
 import type { ChangeQueue, DeadLetter, DeadLetterSink, MessageVisibility } from "../shared/sync/ports.ts";
+import { inKilledInvocation } from "./sqs-poller.ts";
 
 export interface QueueOptions {
   /** Receives after which a message moves to the dead-letter queue, as SQS maxReceiveCount. */
@@ -13,6 +14,13 @@ export interface QueueMessage {
   messageId: string;
   body: string;
   receiveCount: number;
+  /**
+   * Names this receive of the message, as an SQS receipt handle does: `<messageId>#<receiveCount>`. A
+   * visibility change through the handle of an earlier receive is ignored (the message was delivered
+   * again since), so a worker that was killed or outlived its visibility timeout cannot hide a message
+   * another worker now holds. A bare message id still addresses the message whatever its receive.
+   */
+  receiptHandle: string;
 }
 
 export interface DeadLetteredMessage {
@@ -22,7 +30,7 @@ export interface DeadLetteredMessage {
   provider?: string;
 }
 
-interface Stored extends QueueMessage {
+interface Stored extends Omit<QueueMessage, "receiptHandle"> {
   visibleAt: number;
 }
 
@@ -33,12 +41,19 @@ interface Stored extends QueueMessage {
 export class MemoryQueue implements ChangeQueue {
   readonly #messages = new Map<string, Stored>();
   readonly deadLetters: DeadLetteredMessage[] = [];
-  readonly #options: QueueOptions;
+  /** Receives of a message that had been received before (SQS redeliveries: retries, timeouts, kills). */
+  redeliveries = 0;
+  #options: QueueOptions;
   readonly #now: () => number;
 
   constructor(options: QueueOptions, now: () => number = Date.now) {
     this.#options = options;
     this.#now = now;
+  }
+
+  /** Changes options while running, e.g. a visibility timeout shorter than configuration allows (tests). */
+  configure(options: Partial<QueueOptions>): void {
+    this.#options = { ...this.#options, ...options };
   }
 
   async send(changes: readonly UserChange[]): Promise<string[]> {
@@ -54,6 +69,7 @@ export class MemoryQueue implements ChangeQueue {
   /** Dead-letter sink of the sync worker: permanent failures go straight to the DLQ with their reason. */
   readonly deadLetterSink: DeadLetterSink = {
     send: async (letters: readonly DeadLetter[]) => {
+      if (inKilledInvocation()) throw new Error("the invocation was killed");
       for (const letter of letters) this.deadLetters.push({ messageId: randomUUID(), ...letter });
     },
   };
@@ -75,8 +91,14 @@ export class MemoryQueue implements ChangeQueue {
         continue;
       }
       message.receiveCount += 1;
+      if (message.receiveCount > 1) this.redeliveries += 1;
       message.visibleAt = now + this.#options.visibilityTimeoutMs;
-      batch.push({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount });
+      batch.push({
+        messageId: message.messageId,
+        body: message.body,
+        receiveCount: message.receiveCount,
+        receiptHandle: `${message.messageId}#${message.receiveCount}`,
+      });
     }
     return batch;
   }
@@ -88,9 +110,12 @@ export class MemoryQueue implements ChangeQueue {
   /** SQS ChangeMessageVisibility; the receipt handle of a local message is its id. */
   readonly visibility: MessageVisibility = {
     delay: async (messages) => {
+      if (inKilledInvocation()) throw new Error("the invocation was killed");
       for (const { receiptHandle, delaySeconds } of messages) {
-        const message = this.#messages.get(receiptHandle);
-        if (message) message.visibleAt = this.#now() + delaySeconds * 1000;
+        const [messageId = "", receive] = receiptHandle.split("#");
+        const message = this.#messages.get(messageId);
+        if (!message || (receive !== undefined && Number(receive) !== message.receiveCount)) continue;
+        message.visibleAt = this.#now() + delaySeconds * 1000;
       }
     },
   };
@@ -100,6 +125,11 @@ export class MemoryQueue implements ChangeQueue {
     let count = 0;
     for (const message of this.#messages.values()) if (message.visibleAt <= now) count += 1;
     return count;
+  }
+
+  /** Messages received and not yet visible again (held by a worker, or delayed for a retry). */
+  invisibleCount(): number {
+    return this.depth - this.visibleCount();
   }
 
   /** Messages not yet deleted: visible or in flight. */

@@ -1,10 +1,13 @@
 import type { PersonRecord } from "../shared/sync/person-record.ts";
 import { desiredLoginId } from "../shared/sync/person-record.ts";
 import type { StateStore } from "../shared/sync/ports.ts";
+import { presenceDelta, presentAt } from "../shared/sync/provider-presence.ts";
 
 /** The state store of the local runtime and of tests: same contract as the DynamoDB store, kept in memory. */
 export class MemoryStateStore implements StateStore {
   readonly #records = new Map<string, string>();
+  /** Users per provider, kept up to date on every write as the DynamoDB store keeps its counters. */
+  readonly #users = new Map<string, number>();
 
   async get(persons: readonly string[]): Promise<Map<string, PersonRecord>> {
     const found = new Map<string, PersonRecord>();
@@ -17,8 +20,10 @@ export class MemoryStateStore implements StateStore {
 
   async put(record: PersonRecord): Promise<boolean> {
     const stored = this.#records.get(record.person);
-    const storedVersion = stored === undefined ? 0 : (JSON.parse(stored) as PersonRecord).version;
-    if (storedVersion !== record.version) return false;
+    const previous = stored === undefined ? undefined : (JSON.parse(stored) as PersonRecord);
+    if ((previous?.version ?? 0) !== record.version) return false;
+    for (const [provider, delta] of presenceDelta(presentAt(previous), presentAt(record)))
+      this.#users.set(provider, (this.#users.get(provider) ?? 0) + delta);
     // Stored as JSON so callers can never mutate what the store holds, as with a real database.
     this.#records.set(record.person, JSON.stringify({ ...record, version: record.version + 1 }));
     return true;
@@ -40,6 +45,10 @@ export class MemoryStateStore implements StateStore {
     const last = page.at(-1);
     const more = start >= 0 && start + options.limit < keys.length;
     return { records: [...records], ...(more && last !== undefined ? { next: last } : {}) };
+  }
+
+  async countUsers(provider: string): Promise<number> {
+    return this.#users.get(provider) ?? 0;
   }
 
   /** Every record, for tests and the local operator view. */

@@ -6,6 +6,7 @@ import { type Config, type ConfigInput, parseConfig } from "../shared/config/sch
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { createRefreshResolver } from "../shared/sources/webhooks/refresh.ts";
+import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
@@ -29,6 +30,8 @@ export interface LocalRuntime {
   config: Config;
   queue: MemoryQueue;
   store: MemoryStateStore;
+  /** What the deprovisioning guard holds; `npm run guard`'s functions (shared/ops) work on it locally. */
+  holds: MemoryDeprovisioningHolds;
   secrets: LocalSecrets;
   /** Future-dated leavers, held until they take effect (EventBridge Scheduler on AWS). */
   scheduler: MemoryChangeScheduler;
@@ -50,6 +53,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   metrics.setThrowOnEmptyMetrics(false);
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
+  const holds = new MemoryDeprovisioningHolds();
   const queue = new MemoryQueue({
     maxReceiveCount: config.queue.maxReceiveCount,
     visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
@@ -80,6 +84,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       providers,
       refresh: createRefreshResolver({ config, secrets, log: logger, scheduler }),
       roleRules: config.roleRules,
+      guard: { holds, settings: config.deprovisioningGuard },
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
       backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
@@ -105,6 +110,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     config,
     queue,
     store,
+    holds,
     secrets,
     scheduler,
     poller,

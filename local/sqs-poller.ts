@@ -1,8 +1,9 @@
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { lambdaContext } from "./api-gateway-server.ts";
 import type { MemoryQueue, QueueMessage } from "./memory-queue.ts";
 
-type SqsHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface PollerOptions {
   batchSize: number;
@@ -11,7 +12,22 @@ export interface PollerOptions {
   /** Concurrent invocations, as the event source's MaximumConcurrency. */
   maxConcurrency: number;
   idlePollMs?: number;
+  /**
+   * The function timeout: the handler's context reports the time left until it, and an invocation still
+   * running then is killed (see `kill`), as Lambda ends it. Without it, 60 s are reported and nothing is ended.
+   */
+  timeoutMs?: number;
 }
+
+/** The invocation the current async context runs in, to tell a killed one's later I/O apart. */
+const invocationContext = new AsyncLocalStorage<{ killed: boolean }>();
+
+/**
+ * Whether the calling code runs inside an invocation that `SqsPoller.kill()` killed. A dead sandbox does
+ * no more I/O: adapters (or a test wrapping them) refuse it when this is true, so a killed handler stops
+ * at its next call, while requests it had already sent still reach their target.
+ */
+export const inKilledInvocation = (): boolean => invocationContext.getStore()?.killed === true;
 
 /**
  * The Lambda event source mapping of the local runtime: polls the in-memory queue, invokes the sync handler
@@ -20,17 +36,29 @@ export interface PollerOptions {
 export class SqsPoller {
   readonly #queue: MemoryQueue;
   readonly #handler: SqsHandler;
-  readonly #options: PollerOptions;
+  #options: PollerOptions;
   #running = false;
   #inFlight = 0;
   #workers: Promise<void>[] = [];
+  /** Invocations running now, each with the way to abandon it. */
+  readonly #invocations = new Set<{ abandon: () => void }>();
+  /** Handlers of killed invocations that have not returned yet. */
+  readonly #zombies = new Set<Promise<unknown>>();
   invocations = 0;
   failedInvocations = 0;
+  killedInvocations = 0;
+  /** Invocations ended at the function timeout. */
+  timedOutInvocations = 0;
 
   constructor(queue: MemoryQueue, handler: SqsHandler, options: PollerOptions) {
     this.#queue = queue;
     this.#handler = handler;
     this.#options = options;
+  }
+
+  /** Changes options while running, e.g. a function timeout (tests). */
+  configure(options: Partial<PollerOptions>): void {
+    this.#options = { ...this.#options, ...options };
   }
 
   start(): void {
@@ -41,11 +69,33 @@ export class SqsPoller {
   async stop(): Promise<void> {
     this.#running = false;
     await Promise.all(this.#workers);
+    await Promise.all(this.#zombies);
   }
 
-  /** Nothing queued and nothing being processed. */
+  /**
+   * Kills every invocation in flight, as when a Lambda sandbox dies mid-batch: nothing of its batch is
+   * deleted and its answer (batch item failures) is never read, so its messages come back once their
+   * visibility timeout passes. Its worker takes the next batch at once. The handler itself cannot be
+   * stopped in-process: it runs on unobserved (see `zombies`), and its I/O after the kill is refused
+   * wherever an adapter checks `inKilledInvocation()` (the in-memory queue does; a test can wrap the
+   * state store and fetch the same way), while a request already sent still reaches the provider.
+   * Answers the number of invocations killed.
+   */
+  kill(): number {
+    const killed = [...this.#invocations];
+    for (const invocation of killed) invocation.abandon();
+    this.killedInvocations += killed.length;
+    return killed.length;
+  }
+
+  /** Handlers of killed invocations still running. */
+  get zombies(): number {
+    return this.#zombies.size;
+  }
+
+  /** Nothing queued and nothing being processed (by a live or a killed invocation). */
   get idle(): boolean {
-    return this.#inFlight === 0 && this.#queue.depth === 0;
+    return this.#inFlight === 0 && this.#zombies.size === 0 && this.#queue.depth === 0;
   }
 
   async #work(): Promise<void> {
@@ -68,14 +118,48 @@ export class SqsPoller {
 
   async #invoke(batch: QueueMessage[]): Promise<void> {
     this.invocations += 1;
+    const context = { killed: false };
+    const { timeoutMs } = this.#options;
+    const lambda = lambdaContext("sync");
+    if (timeoutMs !== undefined) {
+      const deadline = Date.now() + timeoutMs;
+      lambda.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
+    }
+    const handling = invocationContext.run(context, () =>
+      this.#handler({ Records: batch.map(toRecord) }, lambda),
+    );
+    let abandon = () => {};
+    const killed = new Promise<"killed">((resolve) => {
+      abandon = () => {
+        context.killed = true;
+        resolve("killed");
+      };
+    });
+    const invocation = { abandon };
+    this.#invocations.add(invocation);
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            this.timedOutInvocations += 1;
+            abandon();
+          }, timeoutMs);
     let failed: Set<string>;
     try {
-      const response = await this.#handler({ Records: batch.map(toRecord) }, lambdaContext("sync"));
+      const response = await Promise.race([handling, killed]);
+      if (response === "killed") {
+        const zombie = handling.catch(() => undefined).finally(() => this.#zombies.delete(zombie));
+        this.#zombies.add(zombie);
+        return;
+      }
       failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
     } catch {
       // A failed invocation leaves the whole batch on the queue, exactly as Lambda does.
       this.failedInvocations += 1;
       failed = new Set(batch.map((message) => message.messageId));
+    } finally {
+      clearTimeout(timer);
+      this.#invocations.delete(invocation);
     }
     this.#queue.delete(batch.filter((message) => !failed.has(message.messageId)).map((m) => m.messageId));
   }
@@ -84,7 +168,7 @@ export class SqsPoller {
 function toRecord(message: QueueMessage): SQSRecord {
   return {
     messageId: message.messageId,
-    receiptHandle: message.messageId,
+    receiptHandle: message.receiptHandle,
     body: message.body,
     attributes: {
       ApproximateReceiveCount: String(message.receiveCount),

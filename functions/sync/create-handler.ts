@@ -5,12 +5,15 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type BackoffPolicy, retryDelaySeconds } from "../../shared/sync/backoff.ts";
+import { heldMetricName } from "../../shared/sync/deprovisioning-guard.ts";
 import type { MessageVisibility } from "../../shared/sync/ports.ts";
 import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
 
 export interface SyncHandlerDeps extends SyncDeps {
   visibility: MessageVisibility;
   backoff: BackoffPolicy;
+  /** How long a person stays leased past the invocation's deadline (default 10 s). */
+  leaseGraceMs?: number;
 }
 
 /** The sync Lambda, given its adapters: the AWS ones in handler.ts, in-memory ones in the local runtime. */
@@ -18,9 +21,12 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .handler(async (event) => {
+    .handler(async (event, context) => {
       const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
-      const report = await syncChanges(messages, deps);
+      // Persons are leased until the invocation's own deadline (past it, Lambda has ended it), plus time
+      // for requests it sent just before to land, so that none lands after the next invocation's.
+      const leaseUntil = Date.now() + context.getRemainingTimeInMillis() + (deps.leaseGraceMs ?? 10_000);
+      const report = await syncChanges(messages, { ...deps, leaseUntil });
       metrics.addMetric("ChangesReceived", MetricUnit.Count, messages.length);
       metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
       metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);
@@ -36,9 +42,6 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };
     });
 }
-
-/** The metric of leavers the deprovisioning guard held, with a `provider` dimension. */
-export const heldMetricName = "DeprovisioningHeld";
 
 function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
   const single = metrics.singleMetric();

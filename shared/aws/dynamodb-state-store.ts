@@ -1,26 +1,18 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
   type PutItemCommandInput,
   QueryCommand,
   ScanCommand,
+  UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { desiredLoginId, type PersonRecord, personRecordSchema } from "../sync/person-record.ts";
-import { chunk } from "../sync/plan.ts";
 import type { StateStore } from "../sync/ports.ts";
+import { presenceDelta, presentAt } from "../sync/provider-presence.ts";
+import { batchGetItems, type Item, scanItems } from "./dynamodb-reads.ts";
 import { stateTable } from "./state-table.ts";
-
-/** BatchGetItem reads at most 100 keys per call. */
-const maxBatchGetKeys = 100;
-/** Unprocessed keys mean throttling: back off (50 ms doubling) and give up after about 6 s in all. */
-const unprocessedAttempts = 8;
-const unprocessedBaseMs = 50;
-
-type Item = Record<string, AttributeValue>;
 
 /**
  * Person records in DynamoDB, one item per person: `person` (the key), `version` (N, what conditional
@@ -37,8 +29,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async get(persons: readonly string[]): Promise<Map<string, PersonRecord>> {
-    const chunks = chunk([...new Set(persons)], maxBatchGetKeys);
-    const items = (await Promise.all(chunks.map((keys) => this.#batchGet(keys)))).flat();
+    const items = await batchGetItems(this.#client, this.#tableName, persons);
     const found = new Map<string, PersonRecord>();
     for (const item of items) {
       const record = toRecord(item);
@@ -50,11 +41,13 @@ export class DynamoDbStateStore implements StateStore {
   async put(record: PersonRecord): Promise<boolean> {
     const version = record.version + 1;
     const loginId = desiredLoginId(record)?.toLowerCase();
+    const present = presentAt(record);
     const item: Item = {
       [stateTable.partitionKey]: { S: record.person },
       version: { N: String(version) },
       record: { S: JSON.stringify({ ...record, version }) },
       ...(loginId ? { [stateTable.loginIdAttribute]: { S: loginId } } : {}),
+      ...(present.length > 0 ? { [stateTable.presenceAttribute]: { SS: present } } : {}),
     };
     // A new person must not exist yet; a known one must still be at the version the caller read.
     const condition: Pick<
@@ -71,13 +64,85 @@ export class DynamoDbStateStore implements StateStore {
             ExpressionAttributeNames: { "#version": "version" },
             ExpressionAttributeValues: { ":expected": { N: String(record.version) } },
           };
+    let previous: Item | undefined;
     try {
-      await this.#client.send(new PutItemCommand({ TableName: this.#tableName, Item: item, ...condition }));
-      return true;
+      const output = await this.#client.send(
+        new PutItemCommand({ TableName: this.#tableName, Item: item, ReturnValues: "ALL_OLD", ...condition }),
+      );
+      previous = output.Attributes;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+    // The counters follow the presence attribute of the item replaced (an item written before the counters
+    // existed has none, and is counted from its next write on). Not in one transaction with the put: that
+    // would make every create conflict on the counter item; an invocation dying in between leaves a counter
+    // off by one, which `recountUsers` repairs.
+    const before = previous?.[stateTable.presenceAttribute]?.SS ?? [];
+    await Promise.all(
+      [...presenceDelta(before, present)].map(([provider, delta]) => this.#addUsers(provider, delta)),
+    );
+    return true;
+  }
+
+  async countUsers(provider: string): Promise<number> {
+    const { Item } = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.#tableName,
+        Key: { [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` } },
+        ConsistentRead: true,
+      }),
+    );
+    return Math.max(0, Number(Item?.users?.N ?? 0));
+  }
+
+  /**
+   * Rebuilds every provider's user counter from the persons' presence (a full scan). For an operator, after
+   * an interrupted write or for a table written before the counters existed; writes racing it may be missed.
+   */
+  async recountUsers(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const items = scanItems(this.#client, {
+      TableName: this.#tableName,
+      ProjectionExpression: "#key, #present",
+      FilterExpression: "attribute_exists(#present) OR begins_with(#key, :counter)",
+      ExpressionAttributeNames: { "#key": stateTable.partitionKey, "#present": stateTable.presenceAttribute },
+      ExpressionAttributeValues: { ":counter": { S: stateTable.userCountPrefix } },
+    });
+    for await (const item of items) {
+      // A counter of a provider nobody is at any more goes back to zero.
+      const key = item[stateTable.partitionKey]?.S ?? "";
+      if (key.startsWith(stateTable.userCountPrefix))
+        counts[key.slice(stateTable.userCountPrefix.length)] ??= 0;
+      for (const provider of item[stateTable.presenceAttribute]?.SS ?? [])
+        counts[provider] = (counts[provider] ?? 0) + 1;
+    }
+    await Promise.all(
+      Object.entries(counts).map(([provider, users]) =>
+        this.#client.send(
+          new PutItemCommand({
+            TableName: this.#tableName,
+            Item: {
+              [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` },
+              users: { N: String(users) },
+            },
+          }),
+        ),
+      ),
+    );
+    return counts;
+  }
+
+  async #addUsers(provider: string, delta: number) {
+    await this.#client.send(
+      new UpdateItemCommand({
+        TableName: this.#tableName,
+        Key: { [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` } },
+        UpdateExpression: "ADD #users :delta",
+        ExpressionAttributeNames: { "#users": "users" },
+        ExpressionAttributeValues: { ":delta": { N: String(delta) } },
+      }),
+    );
   }
 
   async findByLoginId(loginId: string): Promise<PersonRecord[]> {
@@ -133,25 +198,6 @@ export class DynamoDbStateStore implements StateStore {
     } while (start && records.length < options.limit);
     const next = start?.[stateTable.partitionKey]?.S;
     return next === undefined ? { records } : { records, next };
-  }
-
-  /** One BatchGetItem of at most 100 keys, re-asking for the keys DynamoDB left unprocessed. */
-  async #batchGet(persons: readonly string[]): Promise<Item[]> {
-    const items: Item[] = [];
-    let keys: Item[] = persons.map((person) => ({ [stateTable.partitionKey]: { S: person } }));
-    for (let attempt = 0; keys.length > 0; attempt += 1) {
-      if (attempt === unprocessedAttempts)
-        throw new Error(`${keys.length} person records stayed unprocessed`);
-      if (attempt > 0) await sleep(unprocessedBaseMs * 2 ** (attempt - 1));
-      const output = await this.#client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [this.#tableName]: { Keys: keys, ConsistentRead: true } },
-        }),
-      );
-      items.push(...(output.Responses?.[this.#tableName] ?? []));
-      keys = output.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
-    }
-    return items;
   }
 }
 

@@ -1,6 +1,10 @@
 /**
- * The person-records table as the DynamoDB adapters read it and the stack creates it. Replay claims of
- * webhook deliveries share the table (keys `replay#…`, see dynamodb-replay-guard.ts), expiring by TTL.
+ * The person-records table as the DynamoDB adapters read it and the stack creates it. Other items share it,
+ * none carrying a `record` or a `loginId`, so person reads pass them by: replay claims of webhook deliveries
+ * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
+ * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
+ * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
+ * dynamodb-scim-group-store.ts).
  */
 export const stateTable = {
   partitionKey: "person",
@@ -9,4 +13,15 @@ export const stateTable = {
   /** The desired loginId, lower-cased, because SCIM compares userName case-insensitively. */
   loginIdAttribute: "loginId",
   timeToLiveAttribute: "expiresAt",
+  /** The providers a person is present at (string set), which the user counters follow. */
+  presenceAttribute: "presentAt",
+  /** Key prefix of the per-provider user counters. */
+  userCountPrefix: "users#",
+  /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
+  guardPrefix: "guard#",
+  heldPrefix: "held#",
+  /** Key prefixes of replay claims and SCIM groups; SCIM refuses person keys that start with them. */
+  replayPrefix: "replay#",
+  scimGroupPrefix: "scimgroup#",
+  scimGroupDirectoryPrefix: "scimgroups#",
 } as const;

@@ -2,8 +2,11 @@
 const secretKeys =
   /^(password|hashedpassword|token|access_?token|secret|authorization|assertion|managementkey|key|client_?secret|privatekey)$/i;
 const emailPattern = /[A-Za-z0-9._%+-]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})/g;
-/** International or long national numbers; short numbers (counts, ids) are left alone. */
-const phonePattern = /\+?\d[\d ().-]{7,}\d/g;
+/**
+ * International or long national numbers; short numbers (counts, ids) are left alone, and so are digit
+ * runs inside a larger token (the groups of a request id UUID, an ARN's account).
+ */
+const phonePattern = /(?<![\w-])\+?\d[\d ().-]{7,}\d(?![\w-])/g;
 
 /**
  * JSON replacer for log lines: secrets by key are replaced whole, e-mail addresses keep only their domain

@@ -7,6 +7,14 @@ export const providerStateSchema = z.object({
   user: canonicalUserSchema,
   userId: z.string().optional(),
   deleted: z.boolean().optional(),
+  /**
+   * What the provider holds is not known for sure: a create was (about to be) sent and not confirmed (then
+   * without `userId`), or another invocation worked on the same person at the same time, so whichever
+   * request landed last wins. The next plan has the provider check what it holds instead of trusting
+   * `user`, finding the user by its loginId: no crash, lost answer or race can leave a stale or second
+   * account behind.
+   */
+  unconfirmed: z.boolean().optional(),
 });
 export type ProviderState = z.infer<typeof providerStateSchema>;
 
@@ -16,6 +24,11 @@ export const personRecordSchema = z.object({
   version: z.int().nonnegative(),
   desired: desiredStateSchema,
   providers: z.record(z.string(), providerStateSchema),
+  /**
+   * The invocation applying this person to the providers now, until its deadline: another one merges its
+   * changes but leaves the providers alone (and retries) meanwhile, so two never race at a provider.
+   */
+  lease: z.object({ owner: z.string(), until: z.number() }).optional(),
 });
 export type PersonRecord = z.infer<typeof personRecordSchema>;
 

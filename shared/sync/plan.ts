@@ -25,6 +25,15 @@ export function planPerson(
   secrets?: ImportSecrets,
 ): PlanDecision {
   if (acknowledged === undefined || acknowledged.deleted) return planAbsent(person, desired, secrets);
+  if (acknowledged.unconfirmed && !desired.deleted) {
+    // Not known to be there or to be as recorded: a create still wanted as it was is sent again ("already
+    // exists" adopts it); anything else is a patch the provider checks against what it holds ("not found"
+    // creates the user), even when it seems to change nothing.
+    const changes = diffUsers(desired.user, acknowledged.user);
+    if (acknowledged.userId === undefined && Object.keys(changes).length === 0)
+      return { op: "create", person, user: desired.user, ...(secrets ? { secrets } : {}) };
+    return { op: "patch", person, current: acknowledged, changes };
+  }
   if (desired.deleted) return planLeaver(person, acknowledged, leaverPolicy);
 
   const changes = diffUsers(desired.user, acknowledged.user);

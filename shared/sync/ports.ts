@@ -1,4 +1,5 @@
 import type { UserChange } from "../model/change.ts";
+import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
 
@@ -14,6 +15,27 @@ export interface StateStore {
   findByLoginId(loginId: string): Promise<PersonRecord[]>;
   /** Pages through every person; `after` is the `next` of the previous page. Order is stable, not meaningful. */
   list(options: { limit: number; after?: string }): Promise<{ records: PersonRecord[]; next?: string }>;
+  /** How many persons a provider has acknowledged and not deleted (its users, as far as idp-sync knows). */
+  countUsers(provider: string): Promise<number>;
+}
+
+/** Where the deprovisioning guard keeps its window per provider and the leavers it holds, durably. */
+export interface DeprovisioningHolds {
+  /** Counts `count` leavers at `nowMs` in the provider's sliding window; resolves with the window after. */
+  addLeavers(provider: string, count: number, nowMs: number, windowSeconds: number): Promise<GuardWindow>;
+  /** The provider holds every leaver from now on (keeps the first `since` when it already does). */
+  startHolding(provider: string, since: string): Promise<void>;
+  /** Stops holding and empties the window: an operator decided on what was held. */
+  reset(provider: string): Promise<void>;
+  /** The held leavers of these persons at the provider. */
+  get(provider: string, persons: readonly string[]): Promise<Map<string, HeldLeaver>>;
+  /** Keeps leavers; one already held for the same person gains the new change bodies. */
+  hold(leavers: readonly HeldLeaver[]): Promise<void>;
+  /** Marks held leavers released until `expiresAtMs`; they apply the next time they are planned. */
+  approve(provider: string, persons: readonly string[], expiresAtMs: number): Promise<void>;
+  remove(provider: string, persons: readonly string[]): Promise<void>;
+  /** The providers that hold, and every held leaver (of one provider, or of all). */
+  list(provider?: string): Promise<{ holding: { provider: string; since: string }[]; held: HeldLeaver[] }>;
 }
 
 /** Hands changes to the sync worker (SQS in AWS, an in-memory queue locally). */

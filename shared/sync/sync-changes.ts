@@ -1,7 +1,9 @@
-import { type UserChange, userChangeSchema } from "../model/change.ts";
+import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
+import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ImportSecrets } from "../model/user.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
+import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
 import { acknowledge, type PlannedOperation, planPerson } from "./plan.ts";
 import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
@@ -21,8 +23,16 @@ export interface SyncDeps {
   log: Log;
   /** Turns a thin "something changed" notification into the person's current record, read from the source. */
   refresh?: RefreshResolver;
+  /**
+   * When this invocation must be done (epoch ms; Lambda: now + remaining time). Given, each person is
+   * leased to the invocation until then while it works on the providers, so two invocations never apply
+   * the same person at once (a standard queue delivers one person's changes to several).
+   */
+  leaseUntil?: number;
   /** Roles and tenant roles granted by HR attributes, added to every desired user before planning. */
   roleRules?: RoleRules;
+  /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
+  guard?: DeprovisioningGuardDeps;
 }
 
 export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
@@ -42,6 +52,8 @@ export interface SyncReport {
   deadLettered: number;
   /** Operations per provider and result, for metrics. */
   outcomes: Record<string, Record<OperationOutcome["result"], number>>;
+  /** Leavers the deprovisioning guard held, per provider; present only when it held any. */
+  held?: Record<string, number>;
 }
 
 interface PersonBatch {
@@ -58,19 +70,35 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const retry = new Map<string, number | undefined>();
   const byPerson = await decodeAndGroup(messages, letters, retry, deps);
 
-  const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => ({
-    ...record,
-    desired: (byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired),
-  }));
-  for (const person of merged.conflicted) markRetry(byPerson, person, retry);
+  const invocation = randomUUID();
+  const busy = new Set<string>();
+  const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => {
+    const desired = (byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
+    if (deps.leaseUntil === undefined) return withCreateIntents({ ...record, desired }, deps);
+    const { lease } = record;
+    const leased = lease !== undefined && lease.owner !== invocation && lease.until > Date.now();
+    if (leased) busy.add(record.person);
+    else busy.delete(record.person);
+    return leased
+      ? { ...record, desired }
+      : withCreateIntents({ ...record, desired, lease: { owner: invocation, until: deps.leaseUntil } }, deps);
+  });
+  for (const person of [...merged.conflicted, ...busy]) markRetry(byPerson, person, retry);
+  for (const person of busy) merged.written.delete(person);
 
   const outcomes: SyncReport["outcomes"] = {};
   const acknowledged = new Map<string, Map<string, ProviderState>>();
   const rejections = new Map<string, string[]>();
+  const held: Record<string, number> = {};
+  const bodiesOf = (person: string) => byPerson.get(person)?.messages.map((message) => message.body) ?? [];
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const operations = planOperations(provider, merged.written, byPerson, deps);
-      const results = await applySafely(provider, operations, deps.log);
+      const planned = planOperations(provider, merged.written, byPerson, deps);
+      const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
+      for (const person of guarded.retry) markRetry(byPerson, person, retry);
+      if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
+      const results = await applySafely(provider, guarded.apply, deps.log);
+      await guarded.settle(results);
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
       for (const [operation, outcome] of results) {
@@ -86,6 +114,13 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
             reason: outcome.reason,
           });
           markRetry(byPerson, operation.person, retry, outcome.retryAfterSeconds);
+          if (operation.op !== "create" && outcome.retryAfterSeconds === undefined) {
+            // It may have taken effect unanswered (a timeout, a 5xx): the next plan checks instead of
+            // trusting. A retry with Retry-After is a refusal (429) that changed nothing.
+            const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
+            acks.set(provider.name, { ...operation.current, unconfirmed: true });
+            acknowledged.set(operation.person, acks);
+          }
         } else {
           rejections.set(operation.person, [
             ...(rejections.get(operation.person) ?? []),
@@ -96,8 +131,12 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     }),
   );
 
-  const recorded = await updateRecords(deps.store, [...acknowledged.keys()], (record) => ({
+  // Records what the providers acknowledged and gives the leases back (a lease taken over since stays).
+  const leased = deps.leaseUntil === undefined ? [] : [...merged.written.keys()];
+  const persons = [...new Set([...acknowledged.keys(), ...leased])];
+  const recorded = await updateRecords(deps.store, persons, ({ lease, ...record }) => ({
     ...record,
+    ...(lease && lease.owner !== invocation ? { lease } : {}),
     providers: { ...record.providers, ...Object.fromEntries(acknowledged.get(record.person) ?? []) },
   }));
   for (const person of recorded.conflicted) markRetry(byPerson, person, retry);
@@ -111,7 +150,8 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const retryRequests = [...retry].map(([messageId, retryAfterSeconds]) =>
     retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
   );
-  return { retry: retryRequests, deadLettered: letters.length, outcomes };
+  const report = { retry: retryRequests, deadLettered: letters.length, outcomes };
+  return Object.keys(held).length > 0 ? { ...report, held } : report;
 }
 
 async function decodeAndGroup(
@@ -187,6 +227,24 @@ function planOperations(
     else operations.push(decision);
   }
   return operations;
+}
+
+/**
+ * Writes ahead, with the merge, every create about to be sent, as an unconfirmed provider state: a create
+ * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
+ * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
+ */
+function withCreateIntents(record: PersonRecord, { providers, roleRules = [] }: SyncDeps): PersonRecord {
+  let states = record.providers;
+  for (const provider of providers) {
+    const known = states[provider.name];
+    if (known && !known.deleted) continue;
+    const desired = withDerivedRoles(materialize(record.desired), roleRules);
+    const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
+    if (decision.op === "create")
+      states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
+  }
+  return states === record.providers ? record : { ...record, providers: states };
 }
 
 function withDerivedRoles(desired: DesiredPerson, rules: RoleRules): DesiredPerson {

@@ -7,6 +7,8 @@ import { stateTable } from "../../shared/aws/state-table.ts";
 
 export interface Dynalite {
   client: DynamoDBClient;
+  /** For SDK clients built elsewhere (e.g. from AWS_ENDPOINT_URL_DYNAMODB). */
+  endpoint: string;
   /** Creates a fresh person-records table, shaped as the stack creates it, and returns its name. */
   createStateTable(): Promise<string>;
   stop(): Promise<void>;
@@ -16,14 +18,16 @@ export interface Dynalite {
 export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0 }) as Server;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({
     region: "us-east-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
   });
   let tables = 0;
   return {
     client,
+    endpoint,
     async createStateTable() {
       tables += 1;
       const tableName = `idp-sync-state-${tables}`;

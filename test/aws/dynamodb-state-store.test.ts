@@ -19,7 +19,7 @@ async function freshStore() {
 describeStateStoreContract("DynamoDbStateStore (dynalite)", async () => (await freshStore()).store);
 
 describe("DynamoDbStateStore", () => {
-  it("keeps the version as a number, the record as JSON and the loginId lower-cased for the index", async () => {
+  it("keeps the version as a number, the record as JSON, the loginId lower-cased and the providers holding it", async () => {
     const { tableName, store } = await freshStore();
     await store.put(personRecord("p1", 0, "Ada@Example.com"));
 
@@ -32,7 +32,29 @@ describe("DynamoDbStateStore", () => {
       version: { N: "1" },
       record: { S: JSON.stringify({ ...personRecord("p1", 0, "Ada@Example.com"), version: 1 }) },
       loginId: { S: "ada@example.com" },
+      presentAt: { SS: ["descope"] },
     });
+  });
+
+  it("rebuilds the user counters from the persons' presence", async () => {
+    const { tableName, store } = await freshStore();
+    await Promise.all(["p1", "p2", "p3"].map((person) => store.put(personRecord(person, 0))));
+    // A counter that drifted, and one of a provider nobody is at any more.
+    const counter = (provider: string, users: number) =>
+      dynamo.client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { person: { S: `users#${provider}` }, users: { N: String(users) } },
+        }),
+      );
+    await counter("descope", 7);
+    await counter("old", 4);
+
+    expect(await store.recountUsers()).toEqual({ descope: 3, old: 0 });
+
+    expect(await store.countUsers("descope")).toBe(3);
+    expect(await store.countUsers("old")).toBe(0);
+    expect((await store.list({ limit: 10 })).records).toHaveLength(3);
   });
 
   it("does not index a person without a loginId", async () => {

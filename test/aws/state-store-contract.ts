@@ -137,5 +137,42 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       const empty = await makeStore();
       expect(await empty.list({ limit: 5 })).toEqual({ records: [] });
     });
+
+    it("counts a provider's users: persons it acknowledged and did not delete", async () => {
+      const store = await makeStore();
+      const at = (record: PersonRecord, providers: PersonRecord["providers"]) => ({ ...record, providers });
+      const acked = { user: { loginId: "x" } };
+      await Promise.all(
+        Array.from({ length: 12 }, (_, n) => store.put(personRecord(`person-${n}`, 0))), // at descope
+      );
+      await store.put(at(personRecord("both", 0), { descope: acked, zitadel: acked }));
+      await store.put(at(personRecord("desired-only", 0), {}));
+      await store.put(at(personRecord("gone", 0), { descope: { ...acked, deleted: true } }));
+
+      expect(await store.countUsers("descope")).toBe(13);
+      expect(await store.countUsers("zitadel")).toBe(1);
+      expect(await store.countUsers("nowhere")).toBe(0);
+
+      // Deleted at one provider, created at another, and a stale write that must not count.
+      await store.put(at(personRecord("both", 1), { descope: { ...acked, deleted: true }, zitadel: acked }));
+      await store.put(at(personRecord("desired-only", 1), { zitadel: acked }));
+      expect(await store.put(at(personRecord("person-0", 0), {}))).toBe(false);
+
+      expect(await store.countUsers("descope")).toBe(12);
+      expect(await store.countUsers("zitadel")).toBe(2);
+    });
+
+    it("counts a person once however many writers raced to create or delete it", async () => {
+      const store = await makeStore();
+      const race = (version: number, providers: PersonRecord["providers"]) =>
+        Promise.all(
+          Array.from({ length: 6 }, () => store.put({ ...personRecord("p1", version), providers })),
+        );
+
+      await race(0, { descope: { user: {} } });
+      expect(await store.countUsers("descope")).toBe(1);
+      await race(1, { descope: { user: {}, deleted: true } });
+      expect(await store.countUsers("descope")).toBe(0);
+    });
   });
 }

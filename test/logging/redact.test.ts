@@ -20,4 +20,13 @@ describe("redactLogValue", () => {
     const item = { at: "2026-11-22T12:00:00.000Z", epoch: "1763812800000", count: "42" };
     expect(stringify(item)).toBe(JSON.stringify(item));
   });
+
+  it("leaves digit runs inside ids alone: request ids and ARNs stay readable", () => {
+    const item = {
+      function_request_id: "c534f6cf-1234-4788-a721-cca27b40e91f",
+      arn: "arn:aws:sqs:eu-central-1:123456789012:idp-sync-changes",
+      phone: "call +49 151 2345 6789 now",
+    };
+    expect(JSON.parse(stringify(item))).toEqual({ ...item, phone: "call ***89 now" });
+  });
 });

@@ -90,8 +90,12 @@ function planPatch(
   const loginId = newLoginId ?? address;
 
   const change = diffDescopeProfiles(toDescopeProfile(current.user, config), toDescopeProfile(user, config));
-  const status = operation.changes.active === undefined ? {} : { status: toDescopeStatus(user.active) };
-  if (change.needsOverwrite) {
+  // Unconfirmed: what Descope holds is unknown, so everything is written (an overwrite, then the status).
+  const status =
+    operation.changes.active === undefined && !current.unconfirmed
+      ? {}
+      : { status: toDescopeStatus(user.active) };
+  if (change.needsOverwrite || current.unconfirmed) {
     steps.push({ kind: "overwrite", user: toDescopeOverwriteUser(loginId, user, config) });
     if (status.status) steps.push({ kind: "patch", user: { loginId, ...status } });
   } else if (Object.keys(change.fields).length > 0 || status.status) {

@@ -21,6 +21,8 @@ export type OperationPlan =
       /** The whole user ZITADEL should hold afterwards, for the fallbacks (absent for delete, deactivate). */
       target?: ZitadelView;
       password?: ZitadelPassword;
+      /** What ZITADEL holds is unknown (unconfirmed state): find the user and diff from what it holds. */
+      verify?: boolean;
     }
   | { rejected: string };
 
@@ -60,6 +62,7 @@ export function planOperation(operation: PlannedOperation, config: PlanConfig, a
         steps: changeSteps(diffViews("view" in before ? before.view : undefined, after.view)),
         userName: operation.current.user.loginId ?? after.view.userName,
         target: after.view,
+        ...(operation.current.unconfirmed ? { verify: true } : {}),
       };
     }
   }

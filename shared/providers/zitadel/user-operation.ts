@@ -50,7 +50,10 @@ export class UserOperation {
   async run(userId: string | undefined): Promise<Settled> {
     this.#userId = userId;
     const first = this.#steps[0];
-    if (first && first.kind !== "create" && userId === undefined) {
+    if (this.#plan.verify) {
+      const settled = await this.#verify();
+      if (settled) return settled;
+    } else if (first && first.kind !== "create" && userId === undefined) {
       const settled = await this.#relocate(first, "no ZITADEL user id is known");
       if (settled) return settled;
     }
@@ -178,6 +181,30 @@ export class UserOperation {
     this.#log("adopting the existing ZITADEL user");
     this.#userId = search.found.userId;
     this.#steps = changeSteps(diffViews(search.found.view, target));
+    return undefined;
+  }
+
+  /**
+   * What ZITADEL holds is unknown (a create that may not have landed, or a race with another invocation):
+   * find the user by username and make it the wanted state from what it holds, or create it.
+   */
+  async #verify(): Promise<Settled | undefined> {
+    const { userName, target } = this.#plan;
+    if (!target) return rejected("nothing is known to check the ZITADEL user against");
+    this.#fallbacks.add("relocate");
+    const names = [...new Set([userName, target.userName])].filter((name) => name !== undefined);
+    const search = await this.#find(names.map((name) => ({ userName: name })));
+    if (!("found" in search)) return search;
+    if (search.found) {
+      this.#userId = search.found.userId;
+      this.#steps = changeSteps(diffViews(search.found.view, target));
+      return undefined;
+    }
+    if (!target.active) return applied(undefined);
+    this.#fallbacks.add("recreate");
+    this.#log("creating the ZITADEL user anew");
+    this.#userId = undefined;
+    this.#steps = createSteps(target, this.#plan.password, this.#deps.api);
     return undefined;
   }
 

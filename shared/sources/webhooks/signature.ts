@@ -121,8 +121,19 @@ function presentedSignatures(header: string, scheme: HmacScheme): Buffer[] {
   return entries
     .map((entry) => entry.trim())
     .filter((entry) => entry.startsWith(scheme.prefix))
-    .map((entry) => Buffer.from(entry.slice(scheme.prefix.length), scheme.encoding));
+    .map((entry) => entry.slice(scheme.prefix.length))
+    .filter((encoded) => strictEncoding[scheme.encoding].test(encoded))
+    .map((encoded) => Buffer.from(encoded, scheme.encoding));
 }
+
+/**
+ * Node decodes leniently (base64 ignores what follows the padding, hex stops at the first bad digit), so a
+ * signature with junk appended would still match: only well-formed encodings are compared.
+ */
+const strictEncoding = {
+  hex: /^(?:[0-9a-fA-F]{2})+$/,
+  base64: /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/,
+};
 
 function hmacKey(secret: string, format: HmacScheme["keyFormat"]): Buffer {
   if (format === "utf8") return Buffer.from(secret, "utf8");

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MemoryQueue } from "../../local/memory-queue.ts";
+import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
+import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
+import { listHeld, releaseHeld } from "../../shared/ops/guard-commands.ts";
+import type { PlannedOperation } from "../../shared/sync/plan.ts";
+import type { Provider } from "../../shared/sync/ports.ts";
+import { syncChanges } from "../../shared/sync/sync-changes.ts";
+import { change } from "../sync/fixtures.ts";
+import { type Dynalite, startDynalite } from "./dynalite.ts";
+
+let dynamo: Dynalite;
+beforeAll(async () => {
+  dynamo = await startDynalite();
+});
+afterAll(() => dynamo.stop());
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+describe("deprovisioning guard on DynamoDB (dynalite)", () => {
+  it("holds 30 of 100 leavers in the table, and applies exactly those once released", async () => {
+    const tableName = await dynamo.createStateTable();
+    const store = new DynamoDbStateStore({ client: dynamo.client, tableName });
+    const holds = new DynamoDbDeprovisioningHolds({ client: dynamo.client, tableName });
+    const applied: PlannedOperation[] = [];
+    const provider: Provider = {
+      name: "descope",
+      leaverPolicy: "delete",
+      apply: async (operations) => {
+        applied.push(...operations);
+        return operations.map((operation) => ({ person: operation.person, result: "applied" }));
+      },
+    };
+    const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
+    const settings = { enabled: true, maxShare: 0.1, minPeople: 20, windowSeconds: 3600 };
+    const deps = {
+      store,
+      providers: [provider],
+      deadLetters: queue.deadLetterSink,
+      log: silent,
+      guard: { holds, settings },
+    };
+    let sent = 0;
+    const sync = (bodies: string[]) =>
+      syncChanges(
+        bodies.map((body) => {
+          sent += 1;
+          return { messageId: `m${sent}`, body };
+        }),
+        deps,
+      );
+    const persons = Array.from({ length: 100 }, (_, n) => `p${n}`);
+    await sync(persons.map((p) => JSON.stringify(change(p, 1, { loginId: `${p}@example.com` }))));
+    expect(await store.countUsers("descope")).toBe(100);
+    applied.length = 0;
+
+    const report = await sync(persons.slice(0, 30).map((p) => JSON.stringify(change(p, 9, {}, "delete"))));
+
+    expect(report.held).toEqual({ descope: 30 });
+    expect(applied).toEqual([]);
+    expect((await listHeld(holds)).held.map((held) => held.person).sort()).toEqual(
+      persons.slice(0, 30).sort(),
+    );
+
+    const requeued: string[] = [];
+    await releaseHeld({
+      holds,
+      deadLetters: queue.deadLetterSink,
+      requeue: async (bodies) => void requeued.push(...bodies),
+    });
+    await sync(requeued);
+
+    expect(applied.map((operation) => `${operation.op} ${operation.person}`).sort()).toEqual(
+      persons
+        .slice(0, 30)
+        .map((p) => `delete ${p}`)
+        .sort(),
+    );
+    expect(await store.countUsers("descope")).toBe(70);
+    expect(await listHeld(holds)).toEqual({ holding: [], held: [] });
+  });
+});

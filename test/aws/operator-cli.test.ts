@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
+import { runGuardCli } from "../../shared/ops/guard-cli.ts";
+import { discardReason } from "../../shared/ops/guard-commands.ts";
+import { runRedriveCli } from "../../shared/ops/redrive-cli.ts";
+import { leaver } from "./deprovisioning-holds-contract.ts";
+import { type Dynalite, startDynalite } from "./dynalite.ts";
+import { type FakeSqsQueues, startFakeSqsQueues } from "./fake-sqs-queues.ts";
+
+let dynamo: Dynalite;
+let sqs: FakeSqsQueues;
+const saved = { ...process.env };
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  sqs = await startFakeSqsQueues();
+  // The commands build their SDK clients as an operator's shell would: from the environment.
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "x",
+    AWS_SECRET_ACCESS_KEY: "x",
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: sqs.server.endpoint,
+  });
+});
+afterAll(async () => {
+  process.env = saved;
+  await sqs.server.close();
+  await dynamo.stop();
+});
+
+async function run(cli: typeof runGuardCli, argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const printed: string[] = [];
+  const code = await cli(argv, env, (text) => printed.push(text));
+  return { code, output: printed.join("\n") };
+}
+
+describe("npm run guard / npm run redrive, on the wire", () => {
+  it("lists, releases (requeue) and discards (dead letters) what the guard holds", async () => {
+    const table = await dynamo.createStateTable();
+    const holds = new DynamoDbDeprovisioningHolds({ client: dynamo.client, tableName: table });
+    await holds.startHolding("descope", "2026-01-01T00:00:00.000Z");
+    await holds.hold([leaver("p1", ["b1"]), leaver("p2", ["b2"]), leaver("p3", ["b3"], "zitadel")]);
+
+    const listed = await run(runGuardCli, ["list"], { STATE_TABLE: table });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.output)).toMatchObject({
+      holding: [{ provider: "descope" }],
+      held: [{ person: "p1", changes: 1 }, { person: "p2" }, { person: "p3", provider: "zitadel" }],
+    });
+
+    const released = await run(runGuardCli, ["release", "--provider", "descope", "--table", table], {
+      QUEUE_URL: sqs.url("changes"),
+    });
+    expect(JSON.parse(released.output)).toEqual({ released: 2, providers: ["descope"] });
+    expect(
+      sqs
+        .messages("changes")
+        .map((message) => message.body)
+        .sort(),
+    ).toEqual(["b1", "b2"]);
+    expect([...(await holds.get("descope", ["p1", "p2"])).values()].every((held) => held.approved)).toBe(
+      true,
+    );
+    expect((await holds.list()).holding).toEqual([]);
+
+    const discarded = await run(runGuardCli, ["discard", "--provider", "zitadel", "--table", table], {
+      DLQ_URL: sqs.url("dlq"),
+    });
+    expect(JSON.parse(discarded.output)).toEqual({ discarded: 1, providers: ["zitadel"] });
+    expect(
+      sqs.messages("dlq").map((message) => [message.body, message.attributes.reason?.StringValue]),
+    ).toEqual([["b3", discardReason]]);
+    expect((await holds.list("zitadel")).held).toEqual([]);
+  });
+
+  it("redrives the DLQ, after a dry run that moves nothing", async () => {
+    sqs.put("dlq2", "letter-1", { reason: "unknown role admin" });
+    sqs.put("dlq2", "letter-2", { reason: "not applied after 8 receives" });
+    const env = { QUEUE_URL: sqs.url("changes2"), DLQ_URL: sqs.url("dlq2") };
+
+    const dry = await run(runRedriveCli, ["--dry-run"], env);
+    expect(JSON.parse(dry.output)).toMatchObject({ dryRun: true, letters: 2, moved: 0 });
+    expect(dry.output).toContain("unknown role admin");
+    expect(sqs.messages("changes2")).toEqual([]);
+
+    const moved = await run(runRedriveCli, [], env);
+    expect(moved.code).toBe(0);
+    expect(JSON.parse(moved.output)).toMatchObject({ letters: 2, moved: 2 });
+    expect(
+      sqs
+        .messages("changes2")
+        .map((message) => message.body)
+        .sort(),
+    ).toEqual(["letter-1", "letter-2"]);
+    expect(sqs.messages("dlq2")).toEqual([]);
+  });
+
+  it("names what is missing and exits 2", async () => {
+    expect(await run(runGuardCli, ["list"])).toMatchObject({
+      code: 2,
+      output: expect.stringContaining("--table"),
+    });
+    expect(await run(runRedriveCli, ["--max", "x"], { QUEUE_URL: "q", DLQ_URL: "d" })).toMatchObject({
+      code: 2,
+    });
+  });
+});
