@@ -2,29 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRuntime, startLocalRuntime } from "../../local/runtime.ts";
 import { type DescopeSimulator, startDescopeSimulator } from "../../local/simulators/descope/simulator.ts";
 import type { UserChange } from "../../shared/model/change.ts";
+import { seeded, shuffle } from "./chaos-data.ts";
 
 const projectId = "P2scaleProject000000000000000";
 const managementKey = "scale-key";
 const people = 2_000;
 const changesPerPerson = 5;
 const usersPerBatch = 100;
-
-/** A deterministic shuffle (mulberry32), so a failing order can be replayed. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
-}
 
 const loginIdOf = (person: number) => `p${person}@example.com`;
 
@@ -49,7 +33,8 @@ function joinersAndMovers(): UserChange[] {
       });
     }
   }
-  return shuffled(changes, 7);
+  shuffle(changes, seeded(7));
+  return changes;
 }
 
 describe("Descope at its rate limits: 10,000 changes for 2,000 people through the local runtime", () => {
