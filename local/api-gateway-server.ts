@@ -54,6 +54,8 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
+  // API Gateway tells the function the scheme the client used; this server speaks plain HTTP.
+  headers["x-forwarded-proto"] ??= "http";
   const method = request.method ?? "GET";
   const now = Date.now();
   return {

@@ -58,11 +58,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     maxReceiveCount: config.queue.maxReceiveCount,
     visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
   });
-  const providers = createProviders(config.providers, {
-    secrets,
-    log: logger,
-    concurrency: config.queue.maxConcurrency,
-  });
+  // One process: every concurrent invocation shares these provider instances and their request budgets,
+  // so each keeps to the whole budget (on AWS, each execution environment keeps to its share).
+  const providers = createProviders(config.providers, { secrets, log: logger, concurrency: 1 });
 
   const scheduler = new MemoryChangeScheduler(queue);
   const ingest = createIngestHandler(
