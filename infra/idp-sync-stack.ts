@@ -141,10 +141,16 @@ export class IdpSyncStack extends Stack {
       ...config.webhooks.flatMap((source) => hrApiSecretName(source) ?? []),
     ]);
     if (config.scim.length > 0) this.#scimIntake(table, ingest);
-    if (config.webhooks.length > 0) {
-      const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
-      this.#webhookIntake(table, changes, ingest, refreshes ? [ingest, sync] : [ingest]);
-    }
+    if (config.webhooks.length > 0) this.#replayClaims(table, ingest);
+    // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
+    // brings deactivated persons back when a provider's deleteAfterDays falls due.
+    const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
+    const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
+    const schedulers = [
+      ...(config.webhooks.length > 0 ? [ingest] : []),
+      ...(refreshes || delayedDeletes ? [sync] : []),
+    ];
+    if (schedulers.length > 0) this.#changeScheduling(changes, schedulers);
 
     const api = new HttpApi(this, "Api", {
       description: "idp-sync: SCIM 2.0 and HR webhooks",
@@ -234,11 +240,6 @@ export class IdpSyncStack extends Stack {
   }
 
   /**
-   * HR webhooks need more than SCIM: ingest refuses replays with claims in the state table (keys
-   * `replay#…` only), and future-dated leavers are held as EventBridge schedules that send the change to
-   * the queue when it takes effect; ingest holds those of full events, sync those a refresh reveals.
-   */
-  /**
    * SCIM answers reads from the table and merges every accepted write into the person's record at once
    * (read-your-writes); its groups live there too. Ingest never deletes a person: only group items.
    */
@@ -259,12 +260,8 @@ export class IdpSyncStack extends Stack {
     );
   }
 
-  #webhookIntake(
-    table: Table,
-    changes: Queue,
-    ingest: NodejsFunction,
-    schedulers: readonly NodejsFunction[],
-  ) {
+  /** Ingest refuses replayed webhook deliveries with claims in the state table (keys `replay#…` only). */
+  #replayClaims(table: Table, ingest: NodejsFunction) {
     ingest.addToRolePolicy(
       new PolicyStatement({
         actions: ["dynamodb:PutItem", "dynamodb:DeleteItem"],
@@ -272,6 +269,13 @@ export class IdpSyncStack extends Stack {
         conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["replay#*"] } },
       }),
     );
+  }
+
+  /**
+   * Changes held for later are EventBridge schedules that send the change to the queue when it is due;
+   * Scheduler assumes a role that can only send to the change queue.
+   */
+  #changeScheduling(changes: Queue, schedulers: readonly NodejsFunction[]) {
     const group = new ScheduleGroup(this, "Leavers");
     const role = new Role(this, "SchedulerRole", {
       assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {

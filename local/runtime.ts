@@ -82,6 +82,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       providers,
       refresh: createRefreshResolver({ config, secrets, log: logger, scheduler }),
       roleRules: config.roleRules,
+      scheduler,
       guard: { holds, settings: config.deprovisioningGuard },
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,

@@ -25,8 +25,11 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
       // Persons are leased until the invocation's own deadline (past it, Lambda has ended it), plus time
       // for requests it sent just before to land, so that none lands after the next invocation's.
-      const leaseUntil = Date.now() + context.getRemainingTimeInMillis() + (deps.leaseGraceMs ?? 10_000);
-      const report = await syncChanges(messages, { ...deps, leaseUntil });
+      const remainingMs = context.getRemainingTimeInMillis();
+      const leaseUntil = Date.now() + remainingMs + (deps.leaseGraceMs ?? 10_000);
+      // No provider request starts in the last tenth (at least 2 s): what is left is recorded and retried.
+      const deadline = Date.now() + remainingMs - Math.max(2_000, remainingMs / 10);
+      const report = await syncChanges(messages, { ...deps, leaseUntil, deadline });
       metrics.addMetric("ChangesReceived", MetricUnit.Count, messages.length);
       metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
       metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);

@@ -34,6 +34,7 @@ export const handler = createSyncHandler(
     backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
     refresh: createRefreshResolver({ config, secrets, log: logger, ...(scheduler ? { scheduler } : {}) }),
     roleRules: config.roleRules,
+    ...(scheduler ? { scheduler } : {}),
     guard: {
       holds: new DynamoDbDeprovisioningHolds({ client: dynamo, tableName }),
       settings: config.deprovisioningGuard,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { leaverPolicySchema, secretName } from "./common.ts";
+import { deleteAfterDaysSchema, leaverPolicySchema, secretName } from "./common.ts";
 
 const customAttributeName = z.string().min(1).max(64);
 
@@ -17,6 +17,7 @@ export const descopeProviderSchema = z.strictObject({
    */
   maxUsersPerBatch: z.int().min(1).max(10_000).default(100),
   leaverPolicy: leaverPolicySchema.default("deactivate"),
+  deleteAfterDays: deleteAfterDaysSchema,
   requestTimeoutMs: z.int().min(100).max(60_000).default(10_000),
   /**
    * Descope custom attributes (machine names, defined in the project schema first) that receive the

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { leaverPolicySchema, secretName } from "./common.ts";
+import { deleteAfterDaysSchema, leaverPolicySchema, secretName } from "./common.ts";
 
 /** ZITADEL metadata keys are 1..200 characters (management.proto SetUserMetadataRequest.key). */
 const metadataKey = z.string().min(1).max(200);
@@ -36,6 +36,7 @@ export const zitadelProviderSchema = z.strictObject({
    */
   requestsPerSecond: z.number().positive().max(1000).default(20),
   leaverPolicy: leaverPolicySchema.default("deactivate"),
+  deleteAfterDays: deleteAfterDaysSchema,
   requestTimeoutMs: z.int().min(100).max(60_000).default(10_000),
   /**
    * User metadata keys that receive the canonical attributes ZITADEL has no field for, e.g.

@@ -39,6 +39,24 @@ export class TokenBucket {
     return turn;
   }
 
+  /**
+   * Like `take`, but gives up at `deadline` (epoch ms) and then resolves false. A turn given up is still
+   * taken later by the queue, which only slows pacing down; it never lets a request through early.
+   */
+  async takeBefore(deadline: number | undefined): Promise<boolean> {
+    if (deadline === undefined) {
+      await this.take();
+      return true;
+    }
+    const left = deadline - this.#clock.now();
+    if (left <= 0) return false;
+    const outcome = await Promise.race([
+      this.take().then(() => true),
+      this.#clock.sleep(left).then(() => false),
+    ]);
+    return outcome;
+  }
+
   /** Empties the bucket, e.g. after the provider answered 429, so nothing more starts until it refills. */
   drain(waitMs = 0): void {
     this.#refill();

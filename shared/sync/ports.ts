@@ -79,13 +79,24 @@ export type OperationOutcome =
   | { person: string; result: "retry"; reason: string; retryAfterSeconds?: number }
   | { person: string; result: "rejected"; reason: string };
 
+/** What a provider must respect while applying one batch. */
+export interface ApplyContext {
+  /**
+   * Epoch ms by which every request must have started: the invocation ends soon after. Requests pacing
+   * would start later are not sent; their users go back to the queue instead.
+   */
+  deadline?: number;
+}
+
 /** An identity provider the sync core can apply planned operations to. */
 export interface Provider {
   /** Unique per deployment; keys the provider's acknowledged state in each person record. */
   readonly name: string;
   readonly leaverPolicy: LeaverPolicy;
+  /** With the `deactivate` policy: the days after which an inactive person is deleted (unset: never). */
+  readonly deleteAfterDays?: number;
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
-  apply(operations: readonly PlannedOperation[]): Promise<OperationOutcome[]>;
+  apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }
 
 export type LeaverPolicy = "deactivate" | "delete";

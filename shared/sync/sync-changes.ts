@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ImportSecrets } from "../model/user.ts";
+import type { ChangeScheduler } from "./change-scheduler.ts";
+import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
@@ -29,8 +31,13 @@ export interface SyncDeps {
    * the same person at once (a standard queue delivers one person's changes to several).
    */
   leaseUntil?: number;
+  /** Epoch ms after which no provider request may start (the invocation's end, less time to record). */
+  deadline?: number;
   /** Roles and tenant roles granted by HR attributes, added to every desired user before planning. */
   roleRules?: RoleRules;
+  /** Brings deactivated persons back when a provider's `deleteAfterDays` falls due (EventBridge Scheduler). */
+  scheduler?: ChangeScheduler;
+  now?: () => number;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
 }
@@ -97,7 +104,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
       const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
       for (const person of guarded.retry) markRetry(byPerson, person, retry);
       if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
-      const results = await applySafely(provider, guarded.apply, deps.log);
+      const results = await applySafely(provider, guarded.apply, deps);
       await guarded.settle(results);
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
@@ -140,6 +147,17 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     providers: { ...record.providers, ...Object.fromEntries(acknowledged.get(record.person) ?? []) },
   }));
   for (const person of recorded.conflicted) markRetry(byPerson, person, retry);
+  const unscheduled = await scheduleDeletionChecks(
+    deps.providers,
+    merged.written,
+    acknowledged,
+    deps.scheduler,
+    now(deps),
+  );
+  for (const person of unscheduled) {
+    deps.log.error("could not schedule the deletion of a deactivated person; retrying", { person });
+    markRetry(byPerson, person, retry);
+  }
 
   for (const [person, reasons] of rejections) {
     const batch = byPerson.get(person);
@@ -210,19 +228,23 @@ function planOperations(
   provider: Provider,
   records: ReadonlyMap<string, PersonRecord>,
   byPerson: ReadonlyMap<string, PersonBatch>,
-  { log, roleRules = [] }: SyncDeps,
+  deps: SyncDeps,
 ): PlannedOperation[] {
+  const { log, roleRules = [] } = deps;
   const operations: PlannedOperation[] = [];
   for (const [person, record] of records) {
     const secrets = newestImportSecrets(byPerson.get(person)?.changes ?? []);
+    const desired = withDerivedRoles(materialize(record.desired), roleRules);
     const decision = planPerson(
       person,
-      withDerivedRoles(materialize(record.desired), roleRules),
+      desired,
       record.providers[provider.name],
       provider.leaverPolicy,
       secrets,
     );
-    if (decision.op === "none")
+    const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
+    if (due) operations.push(due);
+    else if (decision.op === "none")
       log.debug("nothing to apply", { provider: provider.name, person, reason: decision.reason });
     else operations.push(decision);
   }
@@ -247,6 +269,8 @@ function withCreateIntents(record: PersonRecord, { providers, roleRules = [] }: 
   return states === record.providers ? record : { ...record, providers: states };
 }
 
+const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
+
 function withDerivedRoles(desired: DesiredPerson, rules: RoleRules): DesiredPerson {
   return rules.length === 0 ? desired : { ...desired, user: deriveRolesAndTenants(desired.user, rules) };
 }
@@ -268,12 +292,12 @@ function newestImportSecrets(changes: readonly MergeableChange[]): ImportSecrets
 async function applySafely(
   provider: Provider,
   operations: readonly PlannedOperation[],
-  log: Log,
+  { log, deadline }: Pick<SyncDeps, "log" | "deadline">,
 ): Promise<[PlannedOperation, OperationOutcome][]> {
   if (operations.length === 0) return [];
   let outcomes: OperationOutcome[];
   try {
-    outcomes = await provider.apply(operations);
+    outcomes = await provider.apply(operations, deadline === undefined ? {} : { deadline });
   } catch (error) {
     log.error("provider failed unexpectedly", { provider: provider.name, error });
     outcomes = [];

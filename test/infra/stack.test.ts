@@ -394,6 +394,22 @@ describe("IdpSyncStack with webhooks that never refresh from an HR API", () => {
   });
 });
 
+describe("IdpSyncStack with a provider that deletes leavers after some days", () => {
+  it("lets only sync schedule the deletion checks, and ingest claims no replays", () => {
+    const config = parseConfig({
+      ...(exampleConfig as ConfigInput),
+      providers: [{ type: "descope", name: "descope", secretName: "idp-sync/descope", deleteAfterDays: 30 }],
+    });
+    const { template } = synth(config);
+    const sync = permissions(template, "Sync");
+    expect(sync["scheduler:CreateSchedule"]).toHaveLength(1);
+    expect(sync["iam:PassRole"]).toEqual(["SchedulerRole"]);
+    const ingest = permissions(template, "Ingest");
+    expect(Object.keys(ingest).filter((action) => /^(scheduler|iam):/.test(action))).toEqual([]);
+    expect(ingest["dynamodb:PutItem"]).toEqual(["State"]);
+  });
+});
+
 describe("IdpSyncStack refuses configurations AWS would refuse later", () => {
   it("a visibility timeout too short for six sync timeouts", () => {
     const config = parseConfig({

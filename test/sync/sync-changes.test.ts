@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MemoryQueue } from "../../local/memory-queue.ts";
 import { MemoryStateStore } from "../../local/memory-state-store.ts";
+import type { UserChange } from "../../shared/model/change.ts";
 import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
+import type { ApplyContext, Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
 import { type QueuedMessage, syncChanges } from "../../shared/sync/sync-changes.ts";
 import { change } from "./fixtures.ts";
 
@@ -12,6 +13,7 @@ const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 class ScriptedProvider implements Provider {
   readonly leaverPolicy = "deactivate" as const;
   readonly calls: PlannedOperation[][] = [];
+  readonly contexts: ApplyContext[] = [];
   script: (operation: PlannedOperation) => OperationOutcome = (operation) => ({
     person: operation.person,
     result: "applied",
@@ -21,8 +23,9 @@ class ScriptedProvider implements Provider {
   constructor(name: string) {
     this.name = name;
   }
-  async apply(operations: readonly PlannedOperation[]) {
+  async apply(operations: readonly PlannedOperation[], context: ApplyContext = {}) {
     this.calls.push([...operations]);
+    this.contexts.push(context);
     return operations.map((operation) => this.script(operation));
   }
 }
@@ -68,6 +71,73 @@ describe("syncChanges", () => {
 
     await syncChanges([hire], deps);
     expect(descope.calls).toHaveLength(1);
+  });
+
+  it("tells every provider the invocation's deadline, so pacing never outlasts the function", async () => {
+    const descope = new ScriptedProvider("descope");
+    const zitadel = new ScriptedProvider("zitadel");
+    const { deps, message } = setup(descope, zitadel);
+    await syncChanges([message(change("p1", 1, { loginId: "ann" }))], { ...deps, deadline: 1_234 });
+    expect([...descope.contexts, ...zitadel.contexts]).toEqual([{ deadline: 1_234 }, { deadline: 1_234 }]);
+  });
+
+  it("deletes a deactivated person once deleteAfterDays have passed, brought back by a scheduled check", async () => {
+    const descope = Object.assign(new ScriptedProvider("descope"), { deleteAfterDays: 30 });
+    const { deps, message } = setup(descope);
+    const scheduled: { change: UserChange; at: Date }[] = [];
+    const scheduler = {
+      schedule: async (change: UserChange, at: Date) => void scheduled.push({ change, at }),
+      cancel: async () => {},
+    };
+    const leftAt = Date.UTC(2026, 0, 1) + 20_000;
+    let now = leftAt;
+    const withTime = { ...deps, scheduler, now: () => now };
+    await syncChanges([message(change("p1", 10, { loginId: "ann", active: true }))], withTime);
+    await syncChanges([message(change("p1", 20, { active: false }))], withTime);
+    expect(descope.calls.map((call) => call.map((operation) => operation.op))).toEqual([
+      ["create"],
+      ["status"],
+    ]);
+    const due = new Date(leftAt + 30 * 86_400_000);
+    expect(scheduled).toEqual([
+      {
+        at: due,
+        change: expect.objectContaining({
+          source: "leaver-policy:descope",
+          person: "p1",
+          kind: "upsert",
+          attributes: {},
+        }),
+      },
+    ]);
+
+    const check = message((scheduled[0] as { change: UserChange }).change);
+    now = due.getTime() - 1;
+    await syncChanges([check], withTime);
+    expect(descope.calls).toHaveLength(2);
+    now = due.getTime();
+    await syncChanges([check], withTime);
+    expect(descope.calls[2]).toEqual([expect.objectContaining({ op: "delete", person: "p1" })]);
+  });
+
+  it("keeps a rehired person: the scheduled check finds them active and deletes nothing", async () => {
+    const descope = Object.assign(new ScriptedProvider("descope"), { deleteAfterDays: 1 });
+    const { deps, message } = setup(descope);
+    const scheduled: UserChange[] = [];
+    const scheduler = {
+      schedule: async (change: UserChange) => void scheduled.push(change),
+      cancel: async () => {},
+    };
+    const withTime = { ...deps, scheduler, now: () => Date.UTC(2026, 0, 1) + 20_000 };
+    await syncChanges([message(change("p1", 10, { loginId: "ann", active: true }))], withTime);
+    await syncChanges([message(change("p1", 20, { active: false }))], withTime);
+    await syncChanges([message(change("p1", 30, { active: true }))], withTime);
+    await syncChanges([message(scheduled[0])], { ...withTime, now: () => Date.UTC(2026, 0, 9) });
+    expect(descope.calls.map((call) => call.map((operation) => operation.op))).toEqual([
+      ["create"],
+      ["status"],
+      ["status"],
+    ]);
   });
 
   it("groups a person's changes into one operation carrying only what changed", async () => {

@@ -47,6 +47,7 @@ export async function applyOperations(
   config: DescopeProviderConfig,
   client: DescopeClient,
   log: Log,
+  deadline?: number,
 ): Promise<OperationOutcome[]> {
   const outcomes: OperationOutcome[] = [];
   const settle = (progress: { id: number; person: string }, settled: Settled) => {
@@ -71,7 +72,7 @@ export async function applyOperations(
 
   let session: DescopeSession | undefined;
   try {
-    if (active.some((progress) => progress.steps.length > 0)) session = await client.open();
+    if (active.some((progress) => progress.steps.length > 0)) session = await client.open(deadline);
   } catch (error) {
     const reason = `cannot call Descope: ${error instanceof Error ? error.message : String(error)}`;
     log.error("Descope unavailable for this batch", { provider: config.name, reason });

@@ -36,8 +36,11 @@ export class DescopeClient {
     this.#budgets = new RequestBudgets(config.rateLimits, deps.concurrency, deps.clock);
   }
 
-  /** Reads the secret (the reader caches it) and, until it once succeeded, asks for the license tier. */
-  async open(): Promise<DescopeSession> {
+  /**
+   * Reads the secret (the reader caches it) and, until it once succeeded, asks for the license tier.
+   * No request of the session starts after `deadline` (epoch ms).
+   */
+  async open(deadline?: number): Promise<DescopeSession> {
     let credentials = this.#readCredentials(false);
     await this.#learnLicenseTier(await credentials);
     let refreshed = false;
@@ -52,10 +55,10 @@ export class DescopeClient {
     return {
       send: async (request) => {
         const used = await credentials;
-        const response = await this.#sendPaced(request, used);
+        const response = await this.#sendPaced(request, used, deadline);
         if ("status" in response && response.status === 401) {
           const fresh = await refresh(used);
-          if (fresh) return this.#sendPaced(request, fresh);
+          if (fresh) return this.#sendPaced(request, fresh, deadline);
         }
         return response;
       },
@@ -65,8 +68,14 @@ export class DescopeClient {
   async #sendPaced(
     request: DescopeRequest,
     credentials: DescopeCredentials,
+    deadline: number | undefined,
   ): Promise<HttpResponse | Unanswered> {
-    const pausedFor = await this.#budgets.acquire(request.path);
+    const pausedFor = await this.#budgets.acquire(request.path, deadline);
+    if (pausedFor === "deadline")
+      return {
+        result: "retry",
+        reason: `no time left in this invocation to call ${request.path} within the rate limit`,
+      };
     if (pausedFor !== undefined) {
       return {
         result: "retry",

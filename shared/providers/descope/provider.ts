@@ -10,6 +10,8 @@ export function createDescopeProvider(config: DescopeProviderConfig, deps: Provi
   return {
     name: config.name,
     leaverPolicy: config.leaverPolicy,
-    apply: (operations) => applyOperations(operations, config, client, deps.log),
+    ...(config.deleteAfterDays ? { deleteAfterDays: config.deleteAfterDays } : {}),
+    apply: (operations, context = {}) =>
+      applyOperations(operations, config, client, deps.log, context.deadline),
   };
 }

@@ -35,19 +35,23 @@ export class RequestBudgets {
    * Retry-After) are waited out here: handing every waiting user back to the queue would spend one of its
    * receives per pause, and a busy minute could exhaust them without a single request being sent. A
    * caller waiting its turn when a pause begins is woken at once to reconsider; its place in the bucket is
-   * still consumed later, which only slows pacing down.
+   * still consumed later, which only slows pacing down. Resolves "deadline" when the request could not
+   * start before `deadline` (epoch ms).
    */
-  async acquire(path: string): Promise<number | undefined> {
+  async acquire(path: string, deadline?: number): Promise<number | "deadline" | undefined> {
     let waitedMs = 0;
     for (;;) {
       const pausedMs = this.#pausedMs(path);
       if (pausedMs > 0) {
-        if (waitedMs + pausedMs > maxPauseWaitMs) return Math.ceil(pausedMs / 1000);
+        const pastDeadline = deadline !== undefined && this.#clock.now() + pausedMs > deadline;
+        if (pastDeadline || waitedMs + pausedMs > maxPauseWaitMs) return Math.ceil(pausedMs / 1000);
         await this.#clock.sleep(pausedMs);
         waitedMs += pausedMs;
         continue;
       }
-      await Promise.race([this.#bucket(path).take(), this.#pauseSignal(path)]);
+      const turn = this.#bucket(path).takeBefore(deadline);
+      const signalled = await Promise.race([turn, this.#pauseSignal(path).then(() => "paused" as const)]);
+      if (signalled === false) return "deadline";
       if (this.#pausedMs(path) <= 0) return undefined;
     }
   }

@@ -24,6 +24,7 @@ export async function applyOperations(
   config: ZitadelProviderConfig,
   client: ZitadelClient,
   log: Log,
+  deadline?: number,
 ): Promise<OperationOutcome[]> {
   const api = userApiFor(config.api);
   const outcomes: OperationOutcome[] = [];
@@ -38,7 +39,7 @@ export async function applyOperations(
 
   let session: ZitadelSession;
   try {
-    session = await client.open();
+    session = await client.open(deadline);
   } catch (error) {
     const reason = `cannot call ZITADEL: ${error instanceof Error ? error.message : String(error)}`;
     log.error("ZITADEL unavailable for this batch", { provider: config.name, reason });

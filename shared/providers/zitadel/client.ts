@@ -38,8 +38,11 @@ export class ZitadelClient {
     this.#pacer = new RequestPacer(config.requestsPerSecond, deps.concurrency, deps.clock);
   }
 
-  /** Obtains a token up front, so that an unusable secret fails the apply once rather than every call. */
-  async open(): Promise<ZitadelSession> {
+  /**
+   * Obtains a token up front, so that an unusable secret fails the apply once rather than every call.
+   * No request of the session starts after `deadline` (epoch ms).
+   */
+  async open(deadline?: number): Promise<ZitadelSession> {
     await this.#tokens.current();
     let renewal: Promise<string> | undefined;
     /** A 401 means a rotated secret or a revoked token: renewed once per apply, whoever saw it first. */
@@ -51,17 +54,26 @@ export class ZitadelClient {
       send: async (request) => {
         const token = await authenticated(this.#tokens.current());
         if (typeof token !== "string") return token;
-        const response = await this.#sendPaced(request, token);
+        const response = await this.#sendPaced(request, token, deadline);
         if (!("status" in response) || response.status !== 401) return response;
         const fresh = await authenticated(renew(token));
         if (typeof fresh !== "string") return fresh ?? response;
-        return this.#sendPaced(request, fresh);
+        return this.#sendPaced(request, fresh, deadline);
       },
     };
   }
 
-  async #sendPaced(request: ZitadelRequest, token: string): Promise<HttpResponse | Unanswered> {
-    const pausedFor = await this.#pacer.acquire();
+  async #sendPaced(
+    request: ZitadelRequest,
+    token: string,
+    deadline: number | undefined,
+  ): Promise<HttpResponse | Unanswered> {
+    const pausedFor = await this.#pacer.acquire(deadline);
+    if (pausedFor === "deadline")
+      return {
+        result: "retry",
+        reason: "no time left in this invocation to call ZITADEL within the rate limit",
+      };
     if (pausedFor !== undefined)
       return {
         result: "retry",

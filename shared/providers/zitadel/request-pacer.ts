@@ -21,13 +21,17 @@ export class RequestPacer {
     this.#bucket = new TokenBucket({ capacity: 1, windowMs: 1000 / perSecond, clock });
   }
 
-  /** Resolves with undefined when a request may start, or with the seconds of a pause too long to wait. */
-  async acquire(): Promise<number | undefined> {
+  /**
+   * Resolves with undefined when a request may start, with the seconds of a pause too long to wait, or
+   * with "deadline" when its turn would come after `deadline` (epoch ms).
+   */
+  async acquire(deadline?: number): Promise<number | "deadline" | undefined> {
     for (;;) {
       const pausedMs = this.#pausedUntil - this.#clock.now();
-      if (pausedMs > maxWaitMs) return Math.ceil(pausedMs / 1000);
+      const pastDeadline = deadline !== undefined && this.#clock.now() + pausedMs > deadline;
+      if (pastDeadline || pausedMs > maxWaitMs) return Math.ceil(pausedMs / 1000);
       if (pausedMs > 0) await this.#clock.sleep(pausedMs);
-      await this.#bucket.take();
+      if (!(await this.#bucket.takeBefore(deadline))) return "deadline";
       // A pause that began while this request waited for its turn is waited for too.
       if (this.#pausedUntil <= this.#clock.now()) return undefined;
     }

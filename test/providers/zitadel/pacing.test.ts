@@ -52,6 +52,26 @@ describe("ZITADEL provider: pacing", () => {
     expect(times.map((time) => time - started)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
   });
 
+  it("starts no request after the invocation's deadline and hands those users back", async () => {
+    const clock = new FakeClock();
+    const times: number[] = [];
+    const h = await start({
+      clock,
+      fetch: timedFetch(clock, times),
+      concurrency: 2,
+      config: { requestsPerSecond: 20, maxConcurrency: 5 },
+    });
+    const started = clock.now();
+    const outcomes = await h.provider.apply(creates(10), { deadline: started + 450 });
+    expect(times.map((time) => time - started)).toEqual([0, 100, 200, 300, 400]);
+    expect(outcomes.filter((outcome) => outcome.result === "applied")).toHaveLength(5);
+    expect(outcomes.filter((outcome) => outcome.result === "retry")).toEqual(
+      Array.from({ length: 5 }, () =>
+        expect.objectContaining({ reason: expect.stringContaining("no time left in this invocation") }),
+      ),
+    );
+  });
+
   it("after a short Retry-After retries the refused user and holds every request back until it has passed", async () => {
     const clock = new FakeClock();
     const times: number[] = [];
