@@ -2,10 +2,10 @@ import type { Server } from "node:http";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
+import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
-import { createRefreshResolver } from "../shared/sources/webhooks/refresh.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
@@ -77,18 +77,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     logger,
   );
   const sync = createSyncHandler(
-    {
+    syncDepsFor(config, {
       store,
       providers,
-      refresh: createRefreshResolver({ config, secrets, log: logger, scheduler }),
-      roleRules: config.roleRules,
-      scheduler,
-      guard: { holds, settings: config.deprovisioningGuard },
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
-      backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
+      holds,
+      secrets,
       log: logger,
-    },
+      scheduler,
+    }),
     logger,
     metrics,
   );

@@ -9,8 +9,8 @@ import { SqsDeadLetterSink } from "../../shared/aws/sqs-dead-letters.ts";
 import { SqsMessageVisibility } from "../../shared/aws/sqs-message-visibility.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
 import { createProviders } from "../../shared/providers/registry.ts";
-import { createRefreshResolver } from "../../shared/sources/webhooks/refresh.ts";
 import { createSyncHandler } from "./create-handler.ts";
+import { syncDepsFor } from "./sync-deps.ts";
 
 const config = configFromEnv();
 const logger = createLogger("idp-sync-sync");
@@ -22,7 +22,7 @@ const dynamo = new DynamoDBClient({});
 const tableName = requiredEnv("STATE_TABLE");
 
 export const handler = createSyncHandler(
-  {
+  syncDepsFor(config, {
     store: new DynamoDbStateStore({ client: dynamo, tableName }),
     providers: createProviders(config.providers, {
       secrets,
@@ -31,16 +31,11 @@ export const handler = createSyncHandler(
     }),
     deadLetters: new SqsDeadLetterSink({ client: sqs, queueUrl: requiredEnv("DLQ_URL") }),
     visibility: new SqsMessageVisibility({ client: sqs, queueUrl: requiredEnv("QUEUE_URL") }),
-    backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
-    refresh: createRefreshResolver({ config, secrets, log: logger, ...(scheduler ? { scheduler } : {}) }),
-    roleRules: config.roleRules,
-    ...(scheduler ? { scheduler } : {}),
-    guard: {
-      holds: new DynamoDbDeprovisioningHolds({ client: dynamo, tableName }),
-      settings: config.deprovisioningGuard,
-    },
+    holds: new DynamoDbDeprovisioningHolds({ client: dynamo, tableName }),
+    secrets,
     log: logger,
-  },
+    ...(scheduler ? { scheduler } : {}),
+  }),
   logger,
   metrics,
 );

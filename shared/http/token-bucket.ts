@@ -50,11 +50,7 @@ export class TokenBucket {
     }
     const left = deadline - this.#clock.now();
     if (left <= 0) return false;
-    const outcome = await Promise.race([
-      this.take().then(() => true),
-      this.#clock.sleep(left).then(() => false),
-    ]);
-    return outcome;
+    return Promise.race([this.take().then(() => true), this.#clock.sleep(left).then(() => false)]);
   }
 
   /** Empties the bucket, e.g. after the provider answered 429, so nothing more starts until it refills. */

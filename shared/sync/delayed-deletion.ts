@@ -78,13 +78,14 @@ export async function scheduleDeletionChecks(
       if (check && check.at.getTime() > now) checks.push({ person, check });
     }
   }
-  if (checks.length > 0 && !scheduler) return checks.map(({ person }) => person);
   const failed = await Promise.all(
     checks.map(({ person, check }) =>
-      (scheduler as ChangeScheduler).schedule(check.change, check.at).then(
-        () => undefined,
-        () => person,
-      ),
+      scheduler
+        ? scheduler.schedule(check.change, check.at).then(
+            () => undefined,
+            () => person,
+          )
+        : person,
     ),
   );
   return [...new Set(failed.filter((person): person is string => person !== undefined))];

@@ -83,7 +83,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     const desired = (byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
     if (deps.leaseUntil === undefined) return withCreateIntents({ ...record, desired }, deps);
     const { lease } = record;
-    const leased = lease !== undefined && lease.owner !== invocation && lease.until > Date.now();
+    const leased = lease !== undefined && lease.owner !== invocation && lease.until > now(deps);
     if (leased) busy.add(record.person);
     else busy.delete(record.person);
     return leased
@@ -97,10 +97,14 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const acknowledged = new Map<string, Map<string, ProviderState>>();
   const rejections = new Map<string, string[]>();
   const held: Record<string, number> = {};
+  // The desired person is the same for every provider: materialized (and its roles derived) once.
+  const desiredByPerson = new Map(
+    [...merged.written].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
+  );
   const bodiesOf = (person: string) => byPerson.get(person)?.messages.map((message) => message.body) ?? [];
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const planned = planOperations(provider, merged.written, byPerson, deps);
+      const planned = planOperations(provider, merged.written, desiredByPerson, byPerson, deps);
       const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
       for (const person of guarded.retry) markRetry(byPerson, person, retry);
       if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
@@ -227,14 +231,14 @@ function decodeChange(body: string): UserChange | string {
 function planOperations(
   provider: Provider,
   records: ReadonlyMap<string, PersonRecord>,
+  desiredByPerson: ReadonlyMap<string, DesiredPerson>,
   byPerson: ReadonlyMap<string, PersonBatch>,
   deps: SyncDeps,
 ): PlannedOperation[] {
-  const { log, roleRules = [] } = deps;
   const operations: PlannedOperation[] = [];
   for (const [person, record] of records) {
     const secrets = newestImportSecrets(byPerson.get(person)?.changes ?? []);
-    const desired = withDerivedRoles(materialize(record.desired), roleRules);
+    const desired = desiredByPerson.get(person) as DesiredPerson;
     const decision = planPerson(
       person,
       desired,
@@ -245,7 +249,7 @@ function planOperations(
     const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
     if (due) operations.push(due);
     else if (decision.op === "none")
-      log.debug("nothing to apply", { provider: provider.name, person, reason: decision.reason });
+      deps.log.debug("nothing to apply", { provider: provider.name, person, reason: decision.reason });
     else operations.push(decision);
   }
   return operations;
@@ -256,12 +260,13 @@ function planOperations(
  * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
  * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
  */
-function withCreateIntents(record: PersonRecord, { providers, roleRules = [] }: SyncDeps): PersonRecord {
+function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
   let states = record.providers;
-  for (const provider of providers) {
+  let desired: DesiredPerson | undefined;
+  for (const provider of deps.providers) {
     const known = states[provider.name];
     if (known && !known.deleted) continue;
-    const desired = withDerivedRoles(materialize(record.desired), roleRules);
+    desired ??= desiredPersonOf(record, deps);
     const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
     if (decision.op === "create")
       states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
@@ -271,8 +276,12 @@ function withCreateIntents(record: PersonRecord, { providers, roleRules = [] }: 
 
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
 
-function withDerivedRoles(desired: DesiredPerson, rules: RoleRules): DesiredPerson {
-  return rules.length === 0 ? desired : { ...desired, user: deriveRolesAndTenants(desired.user, rules) };
+/** The person as every provider should hold them: the merged desired state plus the roles rules grant. */
+function desiredPersonOf(record: PersonRecord, { roleRules = [] }: SyncDeps): DesiredPerson {
+  const desired = materialize(record.desired);
+  return roleRules.length === 0
+    ? desired
+    : { ...desired, user: deriveRolesAndTenants(desired.user, roleRules) };
 }
 
 /** Passwords travel only inside queue messages: taken from the newest change that carries one, never stored. */

@@ -1,5 +1,6 @@
 import { type LocalStack, startLocalStack } from "../../local/local-stack.ts";
 import type { ConfigInput } from "../../shared/config/schema.ts";
+import { forEachLimited } from "../../shared/http/concurrency.ts";
 
 export const scimToken = "e2e-scim-token";
 
@@ -67,16 +68,11 @@ export function scimUser(person: PersonInput) {
 /** Everything queued has been applied, retried to the end, or dead-lettered. */
 export const settled = (stack: LocalStack, timeoutMs = 30_000) => stack.runtime.settled(timeoutMs);
 
-/** Calls `send` with each item, at most `limit` at a time. */
+/** Calls `send` with each item, at most `limit` at a time, and answers the results in the items' order. */
 export async function inParallel<T, R>(items: readonly T[], limit: number, send: (item: T) => Promise<R>) {
   const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await send(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
+  await forEachLimited([...items.keys()], limit, async (index) => {
+    results[index] = await send(items[index] as T);
+  });
   return results;
 }
