@@ -1,4 +1,5 @@
 import type { ConfigInput } from "../shared/config/schema.ts";
+import { acmeHr, acmeSecret } from "./example-webhook-source.ts";
 import { type LocalRuntime, startLocalRuntime } from "./runtime.ts";
 import {
   type DescopeSimulator,
@@ -82,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       "local/scim-token": options.scimToken,
       "local/descope": `${simulatorCredentials.descopeProjectId}:${simulatorCredentials.descopeManagementKey}`,
       "local/zitadel": simulatorCredentials.zitadelPat,
+      "acme-hr-signing": acmeSecret,
     },
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
   });
@@ -102,10 +104,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-/** The embedded default: one SCIM source, both providers at their simulators. */
+/** The embedded default: one SCIM source, the example HR webhook source, both providers at their simulators. */
 export function defaultConfig(descopeUrl: string, zitadelUrl: string): ConfigInput {
   return {
     scim: { tokenSecretName: "local/scim-token" },
+    webhooks: [{ ...acmeHr, secretNames: ["acme-hr-signing"] }],
     providers: [
       { type: "descope", name: "descope", secretName: "local/descope", baseUrl: descopeUrl },
       {
