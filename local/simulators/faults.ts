@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Switchable misbehaviour, drawn per request from a seeded generator so a run can be replayed. */
 export interface Faults {

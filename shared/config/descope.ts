@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deleteAfterDaysSchema, leaverPolicySchema, secretName } from "./common.ts";
 
 const customAttributeName = z.string().min(1).max(64);

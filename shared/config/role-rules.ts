@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A canonical attribute a rule can test, or one custom attribute (`customAttributes.location`). */
 export const ruleAttributeSchema = z

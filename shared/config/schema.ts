@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { descopeProviderSchema } from "./descope.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";

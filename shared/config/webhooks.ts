@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isTimeZone } from "../sources/mapping/instants.ts";
 import { mappingSchema } from "../sources/mapping/spec.ts";
 import { secretName } from "./common.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deleteAfterDaysSchema, leaverPolicySchema, secretName } from "./common.ts";
 
 /** ZITADEL metadata keys are 1..200 characters (management.proto SetUserMetadataRequest.key). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { customAttributeValueSchema, importSecretsShape, personKeySchema, profileShape } from "./user.ts";
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();

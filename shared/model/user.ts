@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A person key: the immutable id the source gives a person (HR employee id, SCIM externalId or id). */
 export const personKeySchema = z.string().min(1).max(256);

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 
 /** The flags the operator commands share; each falls back to the variable the stack's outputs name. */
 export const awsFlags = {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { DeprovisioningGuardConfig } from "../config/schema.ts";
 import type { PlannedOperation } from "./plan.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ChangeAttributes, ChangeKind, UserChange } from "../model/change.ts";
 import {
   type CanonicalUser,

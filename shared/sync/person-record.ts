@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { canonicalUserSchema, personKeySchema } from "../model/user.ts";
 import { desiredStateSchema } from "./desired-state.ts";
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
+import * as z from "zod";
 import { type Clock, systemClock } from "../../../shared/http/token-bucket.ts";
 import { FaultSwitch, type Faults, faultsShape, noFaults } from "../faults.ts";
 import {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { invalidArgument } from "./errors.ts";
 import type { v1, v2 } from "./schemas.ts";
 import type { SimUser } from "./user-store.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What authenticates idp-sync's service user at ZITADEL. Never logged, never part of an error. */
 export type ZitadelCredentials =

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * ZITADEL's JSON as idp-sync reads it. Request bodies are built in requests.ts; field names are the

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { JsonPathError, parseJsonPath } from "./json-path.ts";
 
 /** A JSONPath in the supported subset (see json-path.ts), checked when the configuration is parsed. */

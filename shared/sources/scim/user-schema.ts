@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ScimError } from "./errors.ts";
 import { enterpriseUserSchemaUrn } from "./resource-schemas.ts";
 
