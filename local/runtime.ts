@@ -4,6 +4,7 @@ import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
+import { syncConcurrency } from "../shared/config/sync-capacity.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
@@ -93,7 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const poller = new SqsPoller(queue, sync, {
     batchSize: config.queue.batchSize,
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
-    maxConcurrency: config.queue.maxConcurrency,
+    maxConcurrency: syncConcurrency(config),
   });
   const { server, url } = await serveHttpHandler(ingest, {
     host: options.host ?? "127.0.0.1",

@@ -5,7 +5,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type BackoffPolicy, retryDelaySeconds } from "../../shared/sync/backoff.ts";
-import { heldMetricName } from "../../shared/sync/deprovisioning-guard.ts";
+import { syncMetricNames } from "../../shared/sync/metric-names.ts";
 import type { MessageVisibility } from "../../shared/sync/ports.ts";
 import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
 
@@ -39,7 +39,7 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       }
       // The guard's alarm metric: leavers held for an operator (the stack alarms on it per provider).
       for (const [provider, count] of Object.entries(report.held ?? {}))
-        providerMetric(metrics, provider, heldMetricName, count);
+        providerMetric(metrics, provider, syncMetricNames.held, count);
       await backOff(event, report.retry, deps, logger);
       logger.info("batch synced", { messages: messages.length, ...report });
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };

@@ -7,6 +7,7 @@ import { changeSchedulerFromEnv, configFromEnv, requiredEnv } from "../../shared
 import { SecretsManagerReader } from "../../shared/aws/secrets-manager.ts";
 import { SqsDeadLetterSink } from "../../shared/aws/sqs-dead-letters.ts";
 import { SqsMessageVisibility } from "../../shared/aws/sqs-message-visibility.ts";
+import { syncConcurrency } from "../../shared/config/sync-capacity.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
 import { createProviders } from "../../shared/providers/registry.ts";
 import { createSyncHandler } from "./create-handler.ts";
@@ -27,7 +28,7 @@ export const handler = createSyncHandler(
     providers: createProviders(config.providers, {
       secrets,
       log: logger,
-      concurrency: config.queue.maxConcurrency,
+      concurrency: syncConcurrency(config),
     }),
     deadLetters: new SqsDeadLetterSink({ client: sqs, queueUrl: requiredEnv("DLQ_URL") }),
     visibility: new SqsMessageVisibility({ client: sqs, queueUrl: requiredEnv("QUEUE_URL") }),

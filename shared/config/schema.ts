@@ -14,8 +14,18 @@ export const queueSchema = z.strictObject({
   /** Messages per sync invocation (standard queue: up to 10,000 with a batching window). */
   batchSize: z.int().min(1).max(10_000).default(500),
   maxBatchingWindowSeconds: z.int().min(0).max(300).default(2),
-  /** Concurrent sync invocations; bounds the request rate at each provider. */
-  maxConcurrency: z.int().min(2).max(1000).default(2),
+  /**
+   * Concurrent sync invocations; each paces itself to its share of every provider's rate limit. Unset, it
+   * is derived from those limits (see sync-capacity.ts): as many as can each still send a full batch
+   * within one invocation.
+   */
+  maxConcurrency: z.int().min(2).max(1000).optional(),
+  /**
+   * Also reserve that many concurrent executions for sync in the account: capacity other functions cannot
+   * take, and a hard cap. Off by default: reserving fails on accounts whose unreserved concurrency would
+   * drop below Lambda's minimum (new accounts).
+   */
+  reserveConcurrency: z.boolean().default(false),
   visibilityTimeoutSeconds: z.int().min(30).max(43_200).default(180),
   /** Backoff of a retried change: up to base × 2^(receives − 1) seconds, jittered, at most max. */
   retryBaseSeconds: z.number().positive().max(900).default(2),
@@ -41,14 +51,35 @@ export const deprovisioningGuardSchema = z.strictObject({
 });
 export type DeprovisioningGuardConfig = z.infer<typeof deprovisioningGuardSchema>;
 
-/** Thresholds of the CloudWatch alarms the stack creates. */
-export const alarmsSchema = z.strictObject({
-  /** Alarm when the oldest change in the queue has waited longer than this. */
-  oldestChangeAgeSeconds: z
-    .int()
-    .min(60)
-    .max(14 * 86_400)
-    .default(900),
+/** Thresholds and actions of the CloudWatch alarms the stack creates. */
+export const alarmsSchema = z
+  .strictObject({
+    /** Alarm when the oldest change in the queue has waited longer than this. */
+    oldestChangeAgeSeconds: z
+      .int()
+      .min(60)
+      .max(14 * 86_400)
+      .default(900),
+    /** An existing SNS topic the alarms notify; without it the stack creates one. */
+    topicArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, "an SNS topic ARN")
+      .optional(),
+    /** Subscribes this address to the topic the stack creates (AWS sends a confirmation e-mail first). */
+    email: z.email().optional(),
+  })
+  .refine((alarms) => !(alarms.topicArn && alarms.email), {
+    message: "give either topicArn (subscribe to your own topic) or email, not both",
+  });
+
+/** Throttling of the HTTP API's default stage: requests per second on average, and the burst above it. */
+export const apiSchema = z.strictObject({
+  throttling: z
+    .strictObject({
+      rateLimit: z.number().positive().max(10_000).default(50),
+      burstLimit: z.int().min(1).max(5_000).default(100),
+    })
+    .prefault({}),
 });
 
 export const configSchema = z.strictObject({
@@ -59,6 +90,7 @@ export const configSchema = z.strictObject({
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
+  api: apiSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()

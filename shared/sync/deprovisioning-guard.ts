@@ -2,9 +2,6 @@ import * as z from "zod";
 import type { DeprovisioningGuardConfig } from "../config/schema.ts";
 import type { PlannedOperation } from "./plan.ts";
 
-/** The alarm metric (namespace idp-sync, dimensions service and provider): leavers held in an invocation. */
-export const heldMetricName = "DeprovisioningHeld";
-
 /** The window is kept as counts per bucket; this many buckets make one window (a sliding window). */
 const bucketsPerWindow = 60;
 

@@ -78,6 +78,10 @@ const readSecrets = (...names: string[]) => {
   const secrets = names.map((name) => (name.startsWith("arn:") ? name : `secret:${name}`)).sort();
   return { "secretsmanager:GetSecretValue": secrets, "secretsmanager:DescribeSecret": secrets };
 };
+const writeLogs = (name: "Ingest" | "Sync") => ({
+  "logs:CreateLogStream": [`${name}Logs`],
+  "logs:PutLogEvents": [`${name}Logs`],
+});
 const readTable = Object.fromEntries(
   [
     "BatchGetItem",
@@ -114,16 +118,30 @@ describe("IdpSyncStack with the example configuration", () => {
     ({ app, template } = synth(exampleConfig, { bundle: true }));
   });
 
-  it("bundles both handlers with the local esbuild as minified ESM with a require shim", () => {
+  it("bundles each handler with the local esbuild from the shared definition: ESM, SDK external, lean maps", () => {
     const assembly = app.synth().directory;
-    const bundles = readdirSync(assembly).filter((entry) => entry.startsWith("asset."));
-    expect(bundles).toHaveLength(2);
-    for (const bundle of bundles) {
-      expect(readdirSync(join(assembly, bundle)).sort()).toEqual(["index.mjs", "index.mjs.map"]);
-      const code = readFileSync(join(assembly, bundle, "index.mjs"), "utf8");
-      expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(")).toBe(
-        true,
-      );
+    const assets = readdirSync(assembly).filter((entry) => entry.startsWith("asset."));
+    expect(assets).toHaveLength(2);
+    const handlers = assets.map((asset) => {
+      expect(readdirSync(join(assembly, asset)).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+      const code = readFileSync(join(assembly, asset, "index.mjs"), "utf8");
+      expect(code).toMatch(/from"@aws-sdk\/client-sqs"/);
+      expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
+      const map = JSON.parse(readFileSync(join(assembly, asset, "index.mjs.map"), "utf8"));
+      expect(map.sourcesContent).toBeUndefined();
+      return (map.sources as string[]).filter((source) => source.endsWith("/handler.ts"));
+    });
+    // Each function's asset holds its own handler, not the other's.
+    expect(
+      handlers
+        .flat()
+        .map((source) => source.replace(/^.*functions\//, ""))
+        .sort(),
+    ).toEqual(["ingest/handler.ts", "sync/handler.ts"]);
+    for (const name of ["Ingest", "Sync"] as const) {
+      const asset = (functionProps(template, name).Code as { S3Key: string }).S3Key.replace(/\.zip$/, "");
+      const map = readFileSync(join(assembly, `asset.${asset}`, "index.mjs.map"), "utf8");
+      expect(map).toContain(`functions/${name.toLowerCase()}/handler.ts`);
     }
   });
 
@@ -160,7 +178,7 @@ describe("IdpSyncStack with the example configuration", () => {
   });
 
   it("keeps every function's logs for a month", () => {
-    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 30 }, 2);
+    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 30 }, 3);
     for (const name of ["Ingest", "Sync"] as const)
       expect(functionProps(template, name).LoggingConfig).toEqual({
         LogGroup: { Ref: logicalId(template, "AWS::Logs::LogGroup", `${name}Logs`) },
@@ -208,7 +226,8 @@ describe("IdpSyncStack with the example configuration", () => {
       FunctionResponseTypes: ["ReportBatchItemFailures"],
       BatchSize: 500,
       MaximumBatchingWindowInSeconds: 2,
-      ScalingConfig: { MaximumConcurrency: 2 },
+      // Derived from Descope's create limit: 100/min × 26.1 usable s ÷ 5 calls a batch.
+      ScalingConfig: { MaximumConcurrency: 8 },
     });
   });
 
@@ -234,6 +253,7 @@ describe("IdpSyncStack with the example configuration", () => {
 
   it("lets ingest read the SCIM token, send to the queue, read and merge person records, and nothing else", () => {
     expect(permissions(template, "Ingest")).toEqual({
+      ...writeLogs("Ingest"),
       ...sendToQueue("Changes"),
       ...readSecrets("idp-sync/scim-token"),
       ...readTable,
@@ -246,6 +266,7 @@ describe("IdpSyncStack with the example configuration", () => {
 
   it("lets sync consume the queue, dead-letter, use the table and read provider keys, and nothing else", () => {
     expect(permissions(template, "Sync")).toEqual({
+      ...writeLogs("Sync"),
       "sqs:ReceiveMessage": ["Changes"],
       "sqs:ChangeMessageVisibility": ["Changes"],
       "sqs:GetQueueUrl": ["Changes", "DeadLetters"].sort(),
@@ -257,16 +278,12 @@ describe("IdpSyncStack with the example configuration", () => {
     });
   });
 
-  it("attaches no managed policy but the basic one that lets a function write its logs", () => {
-    for (const name of ["Ingest", "Sync"]) {
+  it("attaches no managed policy: each function may write to its own log group only", () => {
+    for (const name of ["Ingest", "Sync"] as const) {
       const role = template.toJSON().Resources[logicalId(template, "AWS::IAM::Role", `${name}ServiceRole`)];
-      expect(role.Properties.ManagedPolicyArns).toEqual([
-        {
-          "Fn::Join": [
-            "",
-            ["arn:", { Ref: "AWS::Partition" }, ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
-          ],
-        },
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: "sts:AssumeRole", Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" } },
       ]);
     }
   });
@@ -281,7 +298,9 @@ describe("IdpSyncStack with the example configuration", () => {
   it("outputs the API URL, the queue URLs and the table name", () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
+      "AlarmTopicArn",
       "ApiUrl",
+      "DashboardName",
       "DeadLetterQueueUrl",
       "QueueUrl",
       "StateTableName",
