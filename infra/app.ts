@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { Annotations, App } from "aws-cdk-lib";
+import { Annotations, App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks } from "cdk-nag";
 import { IdpSyncStack } from "./idp-sync-stack.ts";
 import { defaultConfigFile, loadConfig } from "./load-config.ts";
 
@@ -17,3 +18,6 @@ if (example)
     "idp-sync:example-config",
     `no ${defaultConfigFile} and no -c config=…: this is the example configuration (${path})`,
   );
+// cdk-nag's AWS Solutions pack checks every synth; a finding not fixed or acknowledged (with its reason,
+// in idp-sync.ts) fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
