@@ -6,8 +6,10 @@ import middy from "@middy/core";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type BackoffPolicy, retryDelaySeconds } from "../../shared/sync/backoff.ts";
 import { syncMetricNames } from "../../shared/sync/metric-names.ts";
-import type { MessageVisibility } from "../../shared/sync/ports.ts";
-import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
+import type { MessageVisibility, OperationOutcome } from "../../shared/sync/ports.ts";
+import { type SyncDeps, type SyncReport, syncChanges } from "../../shared/sync/sync-changes.ts";
+
+type OperationResult = OperationOutcome["result"];
 
 export interface SyncHandlerDeps extends SyncDeps {
   visibility: MessageVisibility;
@@ -30,26 +32,32 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       // No provider request starts in the last tenth (at least 2 s): what is left is recorded and retried.
       const deadline = Date.now() + remainingMs - Math.max(2_000, remainingMs / 10);
       const report = await syncChanges(messages, { ...deps, leaseUntil, deadline });
-      metrics.addMetric("ChangesReceived", MetricUnit.Count, messages.length);
-      metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
-      metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);
-      for (const [provider, counts] of Object.entries(report.outcomes)) {
-        for (const [result, count] of Object.entries(counts))
-          providerMetric(metrics, provider, `Operations_${result}`, count);
-      }
-      // The guard's alarm metric: leavers held for an operator (the stack alarms on it per provider).
-      for (const [provider, count] of Object.entries(report.held ?? {}))
-        providerMetric(metrics, provider, syncMetricNames.held, count);
+      for (const provider of Object.keys(report.outcomes)) publishProviderMetrics(metrics, provider, report);
+      // Left for logMetrics to publish when the invocation ends, with the service dimension only.
+      metrics.addMetric(syncMetricNames.received, MetricUnit.Count, messages.length);
+      metrics.addMetric(syncMetricNames.retried, MetricUnit.Count, report.retry.length);
+      metrics.addMetric(syncMetricNames.deadLettered, MetricUnit.Count, report.deadLettered);
       await backOff(event, report.retry, deps, logger);
-      logger.info("batch synced", { messages: messages.length, ...report });
+      const { latencyMs: _perOperation, ...summary } = report;
+      logger.info("batch synced", { messages: messages.length, ...summary });
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };
     });
 }
 
-function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
-  const single = metrics.singleMetric();
-  single.addDimension("provider", provider);
-  single.addMetric(name, MetricUnit.Count, count);
+/**
+ * One EMF record per provider, its name a dimension of every metric in it: operations by outcome, leavers
+ * the guard held (the stack alarms on it), and each applied operation's latency as one value of a list,
+ * so that CloudWatch has percentiles.
+ */
+function publishProviderMetrics(metrics: Metrics, provider: string, report: SyncReport) {
+  metrics.addDimension("provider", provider);
+  for (const [result, count] of Object.entries(report.outcomes[provider] ?? {}))
+    metrics.addMetric(syncMetricNames.operations(result as OperationResult), MetricUnit.Count, count);
+  const held = report.held?.[provider];
+  if (held) metrics.addMetric(syncMetricNames.held, MetricUnit.Count, held);
+  for (const latency of report.latencyMs?.[provider] ?? [])
+    metrics.addMetric(syncMetricNames.latency, MetricUnit.Milliseconds, latency);
+  metrics.publishStoredMetrics();
 }
 
 /** Spreads retries out: a retried change stays invisible for an exponential, jittered delay. */

@@ -61,6 +61,11 @@ export interface SyncReport {
   outcomes: Record<string, Record<OperationOutcome["result"], number>>;
   /** Leavers the deprovisioning guard held, per provider; present only when it held any. */
   held?: Record<string, number>;
+  /**
+   * Per provider, for each applied operation: ms from the earliest `at` (the time at the source) of the
+   * person's changes in this batch to the provider's acknowledgement. Present only when any applied.
+   */
+  latencyMs?: Record<string, number[]>;
 }
 
 interface PersonBatch {
@@ -97,6 +102,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const acknowledged = new Map<string, Map<string, ProviderState>>();
   const rejections = new Map<string, string[]>();
   const held: Record<string, number> = {};
+  const latencyMs: Record<string, number[]> = {};
   // The desired person is the same for every provider: materialized (and its roles derived) once.
   const desiredByPerson = new Map(
     [...merged.written].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
@@ -112,9 +118,13 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
       await guarded.settle(results);
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
+      const appliedAt = now(deps);
+      const latencies: number[] = [];
       for (const [operation, outcome] of results) {
         counts[outcome.result] += 1;
         if (outcome.result === "applied") {
+          const since = earliestAt(byPerson.get(operation.person)?.changes ?? []);
+          if (since !== undefined) latencies.push(Math.max(0, appliedAt - since));
           const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
           acks.set(provider.name, acknowledge(operation, outcome.userId));
           acknowledged.set(operation.person, acks);
@@ -139,6 +149,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
           ]);
         }
       }
+      if (latencies.length > 0) latencyMs[provider.name] = latencies;
     }),
   );
 
@@ -172,8 +183,13 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const retryRequests = [...retry].map(([messageId, retryAfterSeconds]) =>
     retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
   );
-  const report = { retry: retryRequests, deadLettered: letters.length, outcomes };
-  return Object.keys(held).length > 0 ? { ...report, held } : report;
+  return {
+    retry: retryRequests,
+    deadLettered: letters.length,
+    outcomes,
+    ...(Object.keys(held).length > 0 ? { held } : {}),
+    ...(Object.keys(latencyMs).length > 0 ? { latencyMs } : {}),
+  };
 }
 
 async function decodeAndGroup(
@@ -275,6 +291,12 @@ function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
 }
 
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
+
+/** Epoch ms of the oldest change (by its time at the source); undefined for none. */
+function earliestAt(changes: readonly MergeableChange[]): number | undefined {
+  const times = changes.map((change) => Date.parse(change.at));
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
 
 /** The person as every provider should hold them: the merged desired state plus the roles rules grant. */
 function desiredPersonOf(record: PersonRecord, { roleRules = [] }: SyncDeps): DesiredPerson {

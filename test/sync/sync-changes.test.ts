@@ -52,6 +52,7 @@ describe("syncChanges", () => {
       retry: [],
       deadLettered: 0,
       outcomes: { descope: { applied: 1, retry: 0, rejected: 0 } },
+      latencyMs: { descope: [expect.any(Number)] },
     });
     expect(descope.calls).toEqual([
       [
@@ -155,6 +156,30 @@ describe("syncChanges", () => {
     expect(descope.calls[1]).toEqual([
       expect.objectContaining({ op: "patch", person: "p1", changes: { title: "Lead", department: "R&D" } }),
     ]);
+  });
+
+  it("reports each applied operation's latency per provider, from the person's oldest change in the batch", async () => {
+    const descope = new ScriptedProvider("descope");
+    const zitadel = new ScriptedProvider("zitadel");
+    zitadel.script = (operation) =>
+      operation.person === "p2"
+        ? { person: "p2", result: "retry", reason: "503" }
+        : { person: operation.person, result: "applied" };
+    const { deps, message } = setup(descope, zitadel);
+    // change(…, s) happens s seconds after 2026-01-01; the providers answer at 100 s.
+    const now = () => Date.UTC(2026, 0, 1) + 100_000;
+    const report = await syncChanges(
+      [
+        message(change("p1", 40, { loginId: "ann", title: "Dev" })),
+        message(change("p1", 10, { givenName: "Ann" })),
+        message(change("p2", 70, { loginId: "bo" })),
+      ],
+      { ...deps, now },
+    );
+    expect(report.latencyMs).toEqual({ descope: [90_000, 30_000], zitadel: [90_000] });
+    // A batch that applies nothing reports no latency at all.
+    const quiet = await syncChanges([message(change("p1", 40, { title: "Dev" }))], { ...deps, now });
+    expect(quiet.latencyMs).toBeUndefined();
   });
 
   it("hands back exactly the messages of people whose provider asked for a retry", async () => {
