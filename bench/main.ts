@@ -1,4 +1,5 @@
 import { measureCoreThroughput } from "./core-throughput.ts";
+import { measureLambdaBundles } from "./lambda-bundles.ts";
 import { measureProviderCalls } from "./provider-calls.ts";
 
 /** `npm run bench`: figures that tests must not time. Prints one JSON line per measurement. */
@@ -13,3 +14,8 @@ print(
   "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
   await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
 );
+for (const bundle of measureLambdaBundles())
+  print(
+    `lambda bundle: ${bundle.function} (size, and cold import in a fresh node, least of ${bundle.runs})`,
+    bundle,
+  );

@@ -1,0 +1,73 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import {
+  bundleFile,
+  bundleLambda,
+  type LambdaName,
+  lambdaEntries,
+  repoRoot,
+} from "../infra/lambda-bundle.ts";
+import { exampleConfigFile, loadConfig } from "../infra/load-config.ts";
+
+/** What the functions read at import time, as the stack sets it (values only need the right shape). */
+const importEnvironment = {
+  IDP_SYNC_CONFIG: JSON.stringify(loadConfig(exampleConfigFile, repoRoot).config),
+  QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/111122223333/changes",
+  DLQ_URL: "https://sqs.eu-west-1.amazonaws.com/111122223333/dead-letters",
+  STATE_TABLE: "state",
+  AWS_REGION: "eu-west-1",
+  NODE_OPTIONS: "--enable-source-maps",
+};
+
+/** Imports the bundle in the child; prints the wall and CPU milliseconds the import took. */
+const importer = `
+const wall = performance.now(), cpu = process.cpuUsage();
+await import(process.argv[1]);
+const used = process.cpuUsage(cpu);
+console.log(JSON.stringify({ wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }));`;
+
+function coldImport(file: string): { wallMs: number; cpuMs: number } {
+  const child = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", importer, pathToFileURL(file).href],
+    {
+      env: { PATH: process.env.PATH ?? "", ...importEnvironment },
+      encoding: "utf8",
+    },
+  );
+  if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "");
+}
+
+/**
+ * Each function's bundle as the stack deploys it (the shared definition in infra/lambda-bundle.ts): its
+ * size, its source map's, and the time a fresh Node process takes to import it with the configuration
+ * set — the least of `runs` processes, the figure least disturbed by other work on the machine. The AWS
+ * SDK resolves from the project's node_modules, as it does from the runtime's on Lambda.
+ */
+export function measureLambdaBundles(runs = 9) {
+  const dir = mkdtempSync(join(tmpdir(), "idp-sync-bundles-"));
+  try {
+    symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+    return (Object.keys(lambdaEntries) as LambdaName[]).map((name) => {
+      const outdir = join(dir, name);
+      const bytes = bundleLambda(name, outdir);
+      const file = join(outdir, bundleFile);
+      const imports = Array.from({ length: runs }, () => coldImport(file));
+      return {
+        function: name,
+        bundleKB: Math.round(bytes / 1024),
+        sourceMapKB: Math.round(statSync(`${file}.map`).size / 1024),
+        sourcesContent: "sourcesContent" in JSON.parse(readFileSync(`${file}.map`, "utf8")),
+        coldImportMs: Math.round(Math.min(...imports.map((run) => run.wallMs))),
+        coldImportCpuMs: Math.round(Math.min(...imports.map((run) => run.cpuMs))),
+        runs,
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
