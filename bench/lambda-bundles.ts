@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -29,12 +29,16 @@ await import(process.argv[1]);
 const used = process.cpuUsage(cpu);
 console.log(JSON.stringify({ wallMs: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 }));`;
 
-function coldImport(file: string): { wallMs: number; cpuMs: number } {
+/** Imports a bundle in a fresh node with the stack's environment (plus `extra`); throws if it fails. */
+export function coldImport(
+  file: string,
+  extra: Record<string, string> = {},
+): { wallMs: number; cpuMs: number } {
   const child = spawnSync(
     process.execPath,
     ["--input-type=module", "-e", importer, pathToFileURL(file).href],
     {
-      env: { PATH: process.env.PATH ?? "", ...importEnvironment },
+      env: { PATH: process.env.PATH ?? "", ...importEnvironment, ...extra },
       encoding: "utf8",
     },
   );
@@ -42,16 +46,22 @@ function coldImport(file: string): { wallMs: number; cpuMs: number } {
   return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "");
 }
 
+/** A scratch directory whose `node_modules` is the project's, as the runtime's is on Lambda. */
+export function bundleDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), "idp-sync-bundles-"));
+  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
 /**
- * Each function's bundle as the stack deploys it (the shared definition in infra/lambda-bundle.ts): its
- * size, its source map's, and the time a fresh Node process takes to import it with the configuration
+ * Each function's bundle as the stack deploys it (the shared definition in infra/lambda-bundle.ts): the
+ * size of its code (entry and chunks) and of its source maps, and the time a fresh Node process takes to import it with the configuration
  * set — the least of `runs` processes, the figure least disturbed by other work on the machine. The AWS
  * SDK resolves from the project's node_modules, as it does from the runtime's on Lambda.
  */
 export function measureLambdaBundles(runs = 9) {
-  const dir = mkdtempSync(join(tmpdir(), "idp-sync-bundles-"));
+  const dir = bundleDirectory();
   try {
-    symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
     return (Object.keys(lambdaEntries) as LambdaName[]).map((name) => {
       const outdir = join(dir, name);
       const bytes = bundleLambda(name, outdir);
@@ -60,7 +70,11 @@ export function measureLambdaBundles(runs = 9) {
       return {
         function: name,
         bundleKB: Math.round(bytes / 1024),
-        sourceMapKB: Math.round(statSync(`${file}.map`).size / 1024),
+        sourceMapKB: Math.round(
+          readdirSync(outdir)
+            .filter((entry) => entry.endsWith(".map"))
+            .reduce((sum, entry) => sum + statSync(join(outdir, entry)).size, 0) / 1024,
+        ),
         sourcesContent: "sourcesContent" in JSON.parse(readFileSync(`${file}.map`, "utf8")),
         coldImportMs: Math.round(Math.min(...imports.map((run) => run.wallMs))),
         coldImportCpuMs: Math.round(Math.min(...imports.map((run) => run.cpuMs))),

@@ -13,7 +13,7 @@ const config = configFromEnv();
 const logger = createLogger("idp-sync-ingest");
 const dynamodb = new DynamoDBClient({});
 const tableName = requiredEnv("STATE_TABLE");
-const scheduler = changeSchedulerFromEnv();
+const scheduler = await changeSchedulerFromEnv();
 
 export const handler = createIngestHandler(
   {

@@ -18,7 +18,7 @@ const logger = createLogger("idp-sync-sync");
 const metrics = new Metrics({ namespace: "idp-sync" });
 const sqs = new SQSClient({});
 const secrets = new SecretsManagerReader();
-const scheduler = changeSchedulerFromEnv();
+const scheduler = await changeSchedulerFromEnv();
 const dynamo = new DynamoDBClient({});
 const tableName = requiredEnv("STATE_TABLE");
 

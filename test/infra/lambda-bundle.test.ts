@@ -1,5 +1,8 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { measureLambdaBundles } from "../../bench/lambda-bundles.ts";
+import { bundleDirectory, coldImport, measureLambdaBundles } from "../../bench/lambda-bundles.ts";
+import { bundleFile, bundleLambda } from "../../infra/lambda-bundle.ts";
 
 describe("the Lambda bundles", () => {
   it("import in a fresh node with the stack's environment, stay under 500 KB and ship maps without sources", () => {
@@ -9,6 +12,27 @@ describe("the Lambda bundles", () => {
     for (const bundle of bundles) {
       expect(bundle.bundleKB).toBeLessThanOrEqual(500);
       expect(bundle.sourcesContent).toBe(false);
+    }
+  });
+
+  it("load the Scheduler adapter's chunk when the stack granted scheduling", () => {
+    const dir = bundleDirectory();
+    try {
+      for (const name of ["ingest", "sync"] as const) {
+        bundleLambda(name, join(dir, name));
+        const scheduling = {
+          SCHEDULE_GROUP: "leavers",
+          SCHEDULER_ROLE_ARN: "arn:aws:iam::111122223333:role/scheduler",
+          QUEUE_ARN: "arn:aws:sqs:eu-west-1:111122223333:changes",
+        };
+        expect(() => coldImport(join(dir, name, bundleFile), scheduling)).not.toThrow();
+        // Without the queue ARN the adapter cannot be built: the chunk really runs.
+        expect(() => coldImport(join(dir, name, bundleFile), { SCHEDULE_GROUP: "leavers" })).toThrow(
+          "QUEUE_ARN is not set",
+        );
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -108,9 +108,15 @@ describe("IdpSyncStack with the example configuration", () => {
     const assets = readdirSync(assembly).filter((entry) => entry.startsWith("asset."));
     expect(assets).toHaveLength(2);
     const handlers = assets.map((asset) => {
-      expect(readdirSync(join(assembly, asset)).sort()).toEqual(["index.mjs", "index.mjs.map"]);
+      const files = readdirSync(join(assembly, asset));
+      expect(files.filter((file) => !file.startsWith("chunk-")).sort()).toEqual([
+        "index.mjs",
+        "index.mjs.map",
+      ]);
       const code = readFileSync(join(assembly, asset, "index.mjs"), "utf8");
       expect(code).toMatch(/from"@aws-sdk\/client-sqs"/);
+      // The Scheduler client is loaded only by the chunk a function with scheduling imports.
+      expect(code).not.toMatch(/from"@aws-sdk\/client-scheduler"/);
       expect(code.trimEnd().endsWith("//# sourceMappingURL=index.mjs.map")).toBe(true);
       const map = JSON.parse(readFileSync(join(assembly, asset, "index.mjs.map"), "utf8"));
       expect(map.sourcesContent).toBeUndefined();
