@@ -4,23 +4,9 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { describe, expect, it } from "vitest";
 import { IdpSync } from "../../infra/idp-sync.ts";
-import { exampleConfigFile, loadConfig } from "../../infra/load-config.ts";
 import { type ConfigInput, parseConfig } from "../../shared/config/schema.ts";
 import { derivedSyncConcurrency } from "../../shared/config/sync-capacity.ts";
-
-const example = loadConfig(exampleConfigFile, "/").config as ConfigInput;
-const twoProviders = {
-  ...example,
-  providers: [
-    { type: "descope", name: "descope", secretName: "idp-sync/descope" },
-    {
-      type: "zitadel",
-      name: "zitadel-eu",
-      secretName: "idp-sync/zitadel",
-      baseUrl: "https://acme.zitadel.cloud",
-    },
-  ],
-} as ConfigInput;
+import { example, twoProviders } from "./configs.ts";
 
 /** The construct in a stack of someone else's app, as a user would hold it. */
 function template(

@@ -4,10 +4,9 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { IdpSync } from "../../infra/idp-sync.ts";
 import { IdpSyncStack } from "../../infra/idp-sync-stack.ts";
-import { exampleConfigFile, loadConfig } from "../../infra/load-config.ts";
-import { type ConfigInput, parseConfig } from "../../shared/config/schema.ts";
+import { parseConfig } from "../../shared/config/schema.ts";
+import { example } from "./configs.ts";
 
-const example = loadConfig(exampleConfigFile, "/").config as ConfigInput;
 /** Every optional part switched on: webhooks with HR APIs (schedules in both functions), two providers. */
 const everything = parseConfig({
   ...example,

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { IdpSyncStack } from "../../infra/idp-sync-stack.ts";
 import { exampleConfigFile, loadConfig } from "../../infra/load-config.ts";
 import { type Config, type ConfigInput, parseConfig } from "../../shared/config/schema.ts";
+import { twoProviders } from "./configs.ts";
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 const exampleConfig = loadConfig(undefined, join(repoRoot, "no-such-dir")).config;
@@ -483,17 +484,7 @@ describe("loadConfig", () => {
 
 describe("IdpSyncStack alarms", () => {
   const config = parseConfig({
-    ...(exampleConfig as ConfigInput),
-    providers: [
-      { type: "descope", name: "descope", secretName: "idp-sync/descope" },
-      {
-        type: "zitadel",
-        name: "zitadel-eu",
-        secretName: "idp-sync/zitadel",
-        baseUrl: "https://acme.zitadel.cloud",
-        orgId: "1",
-      },
-    ],
+    ...twoProviders,
     alarms: { oldestChangeAgeSeconds: 600 },
   });
   let template: Template;
