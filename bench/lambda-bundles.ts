@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -46,31 +46,30 @@ export function coldImport(
   return JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "");
 }
 
-/** A scratch directory whose `node_modules` is the project's, as the runtime's is on Lambda. */
+/** A scratch directory outside the project: a bundle must import without any node_modules. */
 export function bundleDirectory(): string {
-  const dir = mkdtempSync(join(tmpdir(), "idp-sync-bundles-"));
-  symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-  return dir;
+  return mkdtempSync(join(tmpdir(), "idp-sync-bundles-"));
 }
 
 /**
  * Each function's bundle as the stack deploys it (the shared definition in infra/lambda-bundle.ts): the
  * size of its code (entry and chunks) and of its source maps, and the time a fresh Node process takes to import it with the configuration
- * set — the least of `runs` processes, the figure least disturbed by other work on the machine. The AWS
- * SDK resolves from the project's node_modules, as it does from the runtime's on Lambda.
+ * set — the least of `runs` processes, the figure least disturbed by other work on the machine.
  */
-export function measureLambdaBundles(runs = 9) {
+export async function measureLambdaBundles(runs = 9) {
   const dir = bundleDirectory();
   try {
-    return (Object.keys(lambdaEntries) as LambdaName[]).map((name) => {
+    const measured = [];
+    for (const name of Object.keys(lambdaEntries) as LambdaName[]) {
       const outdir = join(dir, name);
-      const bytes = bundleLambda(name, outdir);
+      const size = await bundleLambda(name, outdir);
       const file = join(outdir, bundleFile);
       const imports = Array.from({ length: runs }, () => coldImport(file));
-      return {
+      measured.push({
         function: name,
-        bundleKB: Math.round(bytes / 1024),
-        sourceMapKB: Math.round(
+        entryKB: Math.round(size.entryBytes / 1024),
+        allChunksKB: Math.round(size.totalBytes / 1024),
+        sourceMapsKB: Math.round(
           readdirSync(outdir)
             .filter((entry) => entry.endsWith(".map"))
             .reduce((sum, entry) => sum + statSync(join(outdir, entry)).size, 0) / 1024,
@@ -79,8 +78,9 @@ export function measureLambdaBundles(runs = 9) {
         coldImportMs: Math.round(Math.min(...imports.map((run) => run.wallMs))),
         coldImportCpuMs: Math.round(Math.min(...imports.map((run) => run.cpuMs))),
         runs,
-      };
-    });
+      });
+    }
+    return measured;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

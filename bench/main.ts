@@ -14,7 +14,7 @@ print(
   "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
   await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
 );
-for (const bundle of measureLambdaBundles())
+for (const bundle of await measureLambdaBundles())
   print(
     `lambda bundle: ${bundle.function} (size, and cold import in a fresh node, least of ${bundle.runs})`,
     bundle,

@@ -25,7 +25,7 @@ import {
   syncTimeoutSeconds,
 } from "../shared/config/sync-capacity.ts";
 import type { WebhookSourceConfig } from "../shared/config/webhooks.ts";
-import { bundleLambda, type LambdaName, repoRoot } from "./lambda-bundle.ts";
+import { bundleLambdaSync, type LambdaName, repoRoot } from "./lambda-bundle.ts";
 import { IdpSyncMonitoring, serviceNames } from "./monitoring.ts";
 
 export interface IdpSyncProps {
@@ -183,7 +183,12 @@ export class IdpSync extends Construct {
           image: DockerImage.fromRegistry("dummy"),
           // Names the function in CDK's asset cache key, which the bundling function does not enter.
           command: ["bundle", name],
-          local: { tryBundle: (outputDir) => bundleLambda(name, outputDir) > 0 },
+          local: {
+            tryBundle: (outputDir) => {
+              bundleLambdaSync(name, outputDir);
+              return true;
+            },
+          },
         },
       }),
       handler: "index.handler",

@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BuildOptions, buildSync } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -15,14 +17,35 @@ export type LambdaName = keyof typeof lambdaEntries;
 export const bundleFile = "index.mjs";
 
 /**
+ * Node builtins as CommonJS modules. An ES module import of a builtin makes Node build an ES facade that
+ * reads every export, lazy getters included: `node:http`'s WebSocket getter alone loads undici, about
+ * 50 ms of a cold start. `process.getBuiltinModule` hands over the module object and reads nothing.
+ */
+const builtinsWithoutFacades: Plugin = {
+  name: "builtins-without-facades",
+  setup(builder) {
+    const builtins = new Set(builtinModules);
+    builder.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, ({ path }) => {
+      const name = path.replace(/^node:/, "");
+      return builtins.has(name) ? { path: name, namespace: "node-builtin" } : undefined;
+    });
+    builder.onLoad({ filter: /.*/, namespace: "node-builtin" }, ({ path }) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${path}`)});`,
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * How every function is bundled, in one place: the stack deploys exactly this output and `npm run bench`
  * measures it.
  *
- * - The AWS SDK v3 is not bundled: the nodejs24.x runtime ships every `@aws-sdk/*` client, and bundling
- *   the ones used would add about 400 KB to each bundle. The price is that the runtime's SDK version, not
- *   the lock file's, runs on Lambda (the clients are used only through long-stable commands).
+ * - Everything is bundled, the AWS SDK too: the versions tested here are the versions that run, and the
+ *   SDK's ES modules, tree-shaken, load faster than the runtime's CommonJS copy (see docs/deploying.md).
+ * - What is imported dynamically becomes a chunk of its own, loaded only when used: the Scheduler adapter,
+ *   and the SDK's credential providers other than the environment's, which Lambda never needs.
  * - Source maps carry positions and names but no sources: Node needs only those to rewrite stack traces
- *   (`--enable-source-maps`), and the map shrinks from 3.9 MB to about 0.4 MB.
+ *   (`--enable-source-maps`), and they shrink from 3.9 MB to about 0.8 MB.
  */
 export function lambdaBuildOptions(name: LambdaName, outdir: string): BuildOptions {
   return {
@@ -36,20 +59,46 @@ export function lambdaBuildOptions(name: LambdaName, outdir: string): BuildOptio
     // ES module builds first, so that esbuild can drop what a function never calls.
     mainFields: ["module", "main"],
     minify: true,
-    // A module imported dynamically (the Scheduler adapter) becomes its own file, loaded only when used.
     splitting: true,
     chunkNames: "chunk-[hash]",
-    external: ["@aws-sdk/*"],
+    plugins: [builtinsWithoutFacades],
     sourcemap: "linked",
     sourcesContent: false,
     logLevel: "warning",
   };
 }
 
-/** Bundles one function into `outdir`; returns the size of its code (the entry and its chunks), in bytes. */
-export function bundleLambda(name: LambdaName, outdir: string): number {
-  const { metafile } = buildSync({ ...lambdaBuildOptions(name, outdir), metafile: true });
-  return Object.entries(metafile.outputs)
-    .filter(([file]) => file.endsWith(".mjs"))
-    .reduce((sum, [, output]) => sum + output.bytes, 0);
+export interface BundleSize {
+  /** The entry module, what Lambda loads at cold start. */
+  entryBytes: number;
+  /** Every module in the bundle, the chunks loaded later or never included. */
+  totalBytes: number;
+}
+
+/** Bundles one function into `outdir`. */
+export async function bundleLambda(name: LambdaName, outdir: string): Promise<BundleSize> {
+  const { metafile } = await build({ ...lambdaBuildOptions(name, outdir), metafile: true });
+  const modules = Object.entries(metafile.outputs).filter(([file]) => file.endsWith(".mjs"));
+  return {
+    entryBytes: modules.find(([file]) => file.endsWith(`/${bundleFile}`))?.[1].bytes ?? 0,
+    totalBytes: modules.reduce((sum, [, output]) => sum + output.bytes, 0),
+  };
+}
+
+/**
+ * The same, for CDK's local bundling, which must be synchronous (esbuild plugins need its asynchronous
+ * API): runs this module as a script in a child process.
+ */
+export function bundleLambdaSync(name: LambdaName, outdir: string): void {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), name, outdir], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (child.status !== 0) throw new Error(`bundling the ${name} function failed (exit ${child.status})`);
+}
+
+if (import.meta.main) {
+  const [name, outdir] = process.argv.slice(2);
+  if (!(name && name in lambdaEntries && outdir))
+    throw new Error("usage: lambda-bundle.ts <ingest|sync> <outdir>");
+  await bundleLambda(name as LambdaName, outdir);
 }
