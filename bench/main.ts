@@ -4,7 +4,14 @@ import { measureProviderCalls } from "./provider-calls.ts";
 
 /** `npm run bench`: figures that tests must not time. Prints one JSON line per measurement. */
 const print = (bench: string, figures: object) => console.log(JSON.stringify({ bench, ...figures }));
+// The local runtime's EMF metrics would interleave their own lines.
+process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
 
+for (const bundle of await measureLambdaBundles())
+  print(
+    `lambda bundle: ${bundle.function} (size, and cold import in a fresh node, least of ${bundle.runs})`,
+    bundle,
+  );
 print("core: parse → normalise → merge → plan (one core)", measureCoreThroughput());
 print(
   "pipeline: provider calls for 10,000 changes to 2,000 people (Descope simulator, no rate limit)",
@@ -14,8 +21,3 @@ print(
   "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
   await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
 );
-for (const bundle of await measureLambdaBundles())
-  print(
-    `lambda bundle: ${bundle.function} (size, and cold import in a fresh node, least of ${bundle.runs})`,
-    bundle,
-  );

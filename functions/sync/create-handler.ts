@@ -45,19 +45,30 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
 }
 
 /**
- * One EMF record per provider, its name a dimension of every metric in it: operations by outcome, leavers
- * the guard held (the stack alarms on it), and each applied operation's latency as one value of a list,
- * so that CloudWatch has percentiles.
+ * Latencies per EMF record: Powertools publishes a metric by itself on its 100th value, and drops the
+ * dimensions added since, so each record stays below that and is published here, provider and all.
+ */
+const latenciesPerRecord = 99;
+
+/**
+ * One EMF record per provider (more when it has many latencies), its name a dimension of every metric in
+ * it: operations by outcome, leavers the guard held (the stack alarms on it), and each applied operation's
+ * latency as one value of a list, so that CloudWatch has percentiles.
  */
 function publishProviderMetrics(metrics: Metrics, provider: string, report: SyncReport) {
-  metrics.addDimension("provider", provider);
-  for (const [result, count] of Object.entries(report.outcomes[provider] ?? {}))
-    metrics.addMetric(syncMetricNames.operations(result as OperationResult), MetricUnit.Count, count);
-  const held = report.held?.[provider];
-  if (held) metrics.addMetric(syncMetricNames.held, MetricUnit.Count, held);
-  for (const latency of report.latencyMs?.[provider] ?? [])
-    metrics.addMetric(syncMetricNames.latency, MetricUnit.Milliseconds, latency);
-  metrics.publishStoredMetrics();
+  const latencies = report.latencyMs?.[provider] ?? [];
+  for (let start = 0; start === 0 || start < latencies.length; start += latenciesPerRecord) {
+    metrics.addDimension("provider", provider);
+    if (start === 0) {
+      for (const [result, count] of Object.entries(report.outcomes[provider] ?? {}))
+        metrics.addMetric(syncMetricNames.operations(result as OperationResult), MetricUnit.Count, count);
+      const held = report.held?.[provider];
+      if (held) metrics.addMetric(syncMetricNames.held, MetricUnit.Count, held);
+    }
+    for (const latency of latencies.slice(start, start + latenciesPerRecord))
+      metrics.addMetric(syncMetricNames.latency, MetricUnit.Milliseconds, latency);
+    metrics.publishStoredMetrics();
+  }
 }
 
 /** Spreads retries out: a retried change stays invisible for an exponential, jittered delay. */

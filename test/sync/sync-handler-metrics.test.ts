@@ -28,28 +28,35 @@ function provider(name: string, refused: string): Provider {
 const record = (messageId: string, body: unknown) =>
   ({ messageId, body: JSON.stringify(body), receiptHandle: messageId, attributes: {} }) as SQSRecord;
 
+/** The sync handler with in-memory adapters; `published` collects every EMF record its metrics publish. */
+function setup() {
+  const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-sync" });
+  const published: ReturnType<Metrics["serializeMetrics"]>[] = [];
+  const publish = metrics.publishStoredMetrics.bind(metrics);
+  // Also catches the publishing Powertools does by itself (on a metric's 100th value).
+  vi.spyOn(metrics, "publishStoredMetrics").mockImplementation(() => {
+    if (metrics.hasStoredMetrics()) published.push(metrics.serializeMetrics());
+    return publish();
+  });
+  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
+  const handler = createSyncHandler(
+    {
+      store: new MemoryStateStore(),
+      providers: [provider("descope", "p2"), provider("zitadel", "none")],
+      deadLetters: queue.deadLetterSink,
+      visibility: queue.visibility,
+      backoff: { baseSeconds: 1, maxSeconds: 10 },
+      log: { debug() {}, info() {}, warn() {}, error() {} },
+    },
+    new Logger({ logLevel: "SILENT" }),
+    metrics,
+  );
+  return { handler, published };
+}
+
 describe("the sync handler's metrics", () => {
   it("publishes one EMF record per provider (outcomes and latencies) and the batch counts once", async () => {
-    const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-sync" });
-    const published: ReturnType<Metrics["serializeMetrics"]>[] = [];
-    const publish = metrics.publishStoredMetrics.bind(metrics);
-    vi.spyOn(metrics, "publishStoredMetrics").mockImplementation(() => {
-      if (metrics.hasStoredMetrics()) published.push(metrics.serializeMetrics());
-      return publish();
-    });
-    const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
-    const handler = createSyncHandler(
-      {
-        store: new MemoryStateStore(),
-        providers: [provider("descope", "p2"), provider("zitadel", "none")],
-        deadLetters: queue.deadLetterSink,
-        visibility: queue.visibility,
-        backoff: { baseSeconds: 1, maxSeconds: 10 },
-        log: { debug() {}, info() {}, warn() {}, error() {} },
-      },
-      new Logger({ logLevel: "SILENT" }),
-      metrics,
-    );
+    const { handler, published } = setup();
     // Changes that happened 5 and 7 minutes ago.
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 1, 0, 10), toFake: ["Date"] });
     const event: SQSEvent = {
@@ -90,5 +97,23 @@ describe("the sync handler's metrics", () => {
       [["service", "provider"]],
       [["service"]],
     ]);
+  });
+
+  it("keeps the provider dimension on every record when a provider applies more than 100 operations", async () => {
+    const { handler, published } = setup();
+    const people = Array.from({ length: 250 }, (_, n) => `q${n}`);
+    await handler(
+      { Records: people.map((person) => record(person, change(person, 0, { loginId: person }))) },
+      lambdaContext("sync"),
+    );
+    const latencyRecords = published.filter((emf) => "ChangeLatencyMs" in emf);
+    for (const emf of latencyRecords)
+      expect(emf).toMatchObject({ service: "idp-sync-sync", provider: expect.any(String) });
+    const values = (provider: string) =>
+      latencyRecords
+        .filter((emf) => emf.provider === provider)
+        .flatMap((emf) => [emf.ChangeLatencyMs].flat());
+    expect(values("descope")).toHaveLength(250);
+    expect(values("zitadel")).toHaveLength(250);
   });
 });
