@@ -70,7 +70,7 @@ const faultsSchema = z.strictObject(faultsShape);
 export async function startDescopeSimulator(options: DescopeSimulatorOptions): Promise<DescopeSimulator> {
   const clock = options.clock ?? systemClock;
   const maxBatchSize = options.maxBatchSize ?? 100;
-  const limits = options.rateLimits ?? { createPerMinute: 100, otherPerMinute: 500 };
+  const limits = options.rateLimits ?? { createPerMinute: 100, otherPerMinute: 200 };
   const seed = options.seed ?? 1;
   const authorization = `Bearer ${options.projectId}:${options.managementKey}`;
   const store = new UserStore();
