@@ -95,7 +95,11 @@ export function diffViews(before: ZitadelView | undefined, after: ZitadelView): 
   const change: ViewChange = { setMetadata: {}, removeMetadata: [] };
   if (before?.userName !== after.userName) change.userName = after.userName;
   if (!isDeepStrictEqual(before?.profile, after.profile)) change.profile = after.profile;
-  if (!isDeepStrictEqual(before?.email, after.email)) change.email = after.email;
+  // ZITADEL cannot take a verification back: the same address sent unverified is ignored (v2) or refused
+  // as not changed (v1). Only a new address, or a newly verified one, is a change it makes.
+  const unverifiesOnly =
+    before?.email.email === after.email.email && before.email.verified && !after.email.verified;
+  if (!isDeepStrictEqual(before?.email, after.email) && !unverifiesOnly) change.email = after.email;
   if (!isDeepStrictEqual(before?.phone, after.phone)) {
     if (after.phone) change.phone = after.phone;
     else if (before?.phone) change.phone = null;
