@@ -619,6 +619,25 @@ describe("ZITADEL provider: error mapping", () => {
     expect(h.calls()).toEqual([`POST ${v1}/999/_deactivate`, `GET ${v1}/999`, `POST ${v1}/_search`]);
   });
 
+  it("takes a translated 'not changed' refusal as done, by its id (the part already had the value)", async () => {
+    const h = await start({ sim: { language: "de" } });
+    const current = await created(h, ann);
+    // The change reached ZITADEL already (a retry after a lost answer, or someone in the console).
+    await call(h.sim, "PUT", `${v1}/${current.userId}/profile`, {
+      firstName: "Ann",
+      lastName: "Other",
+      displayName: "Ann E.",
+    });
+    const before = h.sim.requests().length;
+    expect(await h.provider.apply([patchOp("p", current, { familyName: "Other" })])).toEqual([
+      { person: "p", result: "applied", userId: current.userId },
+    ]);
+    expect(h.sim.requests()[before]).toMatchObject({
+      status: 400,
+      path: `${v1}/${current.userId}/profile`,
+    });
+  });
+
   it("400 is permanent, with ZITADEL's message as the reason", async () => {
     const h = await start();
     expect(await h.provider.apply([createOp("p", { ...ann, phone: "0790000000" })])).toEqual([
