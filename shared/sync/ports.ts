@@ -1,4 +1,5 @@
 import type { UserChange } from "../model/change.ts";
+import type { CanonicalUser } from "../model/user.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
@@ -95,6 +96,11 @@ export interface Provider {
   readonly leaverPolicy: LeaverPolicy;
   /** With the `deactivate` policy: the days after which an inactive person is deleted (unset: never). */
   readonly deleteAfterDays?: number;
+  /**
+   * What the provider still needs before it can create this user (e.g. "ZITADEL requires an e-mail
+   * address"), or undefined when it can: until then the create waits, unsent.
+   */
+  missingForCreate?(user: CanonicalUser): string | undefined;
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
   apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }

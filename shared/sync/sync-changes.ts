@@ -1,14 +1,23 @@
 import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
+import type { PhoneRegion } from "../model/phone.ts";
 import type { ImportSecrets } from "../model/user.ts";
 import type { ChangeScheduler } from "./change-scheduler.ts";
 import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
-import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
+import { type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
 import { acknowledge, type PlannedOperation, planPerson } from "./plan.ts";
 import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import {
+  incompleteRecheck,
+  type PreparedPerson,
+  preparePhone,
+  type ReadinessContext,
+  readiness,
+  withoutUnreadablePhone,
+} from "./readiness.ts";
 import { deriveRolesAndTenants } from "./role-rules.ts";
 import { updateRecords } from "./state-updates.ts";
 
@@ -40,7 +49,14 @@ export interface SyncDeps {
   now?: () => number;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
+  /** The region phone numbers written without +country are read in (E.164 is what providers get). */
+  phoneDefaultRegion?: PhoneRegion;
+  /** How long a person may wait for data a provider needs to create them before being dead-lettered. */
+  incompleteMaxWaitMs?: number;
 }
+
+/** A day: long enough for an HR system to fill in a new hire's e-mail, short enough to be noticed. */
+export const defaultIncompleteMaxWaitMs = 86_400_000;
 
 export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
 export type RefreshResult =
@@ -97,7 +113,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const records = await mergeAndLease(run, deps);
   const results = await applyToProviders(records, run, deps);
   await recordAcknowledged(records, results.acknowledged, run, deps);
-  await scheduleDeletions(records, results.acknowledged, run, deps);
+  await scheduleRechecks(records, results.acknowledged, run, deps);
   await deadLetterRejected(results.rejections, run, deps);
   return reportOf(run, results);
 }
@@ -173,15 +189,25 @@ async function applyToProviders(
   await Promise.all(
     deps.providers.map(async (provider) => {
       const planned = planOperations(provider, records, desiredByPerson, run.byPerson, deps);
-      const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
+      const guarded = await guardLeavers(provider, planned.send, bodiesOf, deps);
       for (const person of guarded.retry) markRetry(run, person);
       if (guarded.held.length > 0) results.held[provider.name] = guarded.held.length;
       const answered = await applySafely(provider, guarded.apply, deps);
       await guarded.settle(answered);
       collectOutcomes(provider.name, answered, run, results, deps.log);
+      collectRefusals(provider.name, planned.refused, results);
     }),
   );
   return results;
+}
+
+/** Records what was refused before sending (a create that can never be made, an unreadable phone). */
+function collectRefusals(provider: string, refused: readonly Refusal[], results: ProviderResults) {
+  const counts = results.outcomes[provider] as Record<OperationOutcome["result"], number>;
+  for (const { person, reason } of refused) {
+    counts.rejected += 1;
+    results.rejections.set(person, [...(results.rejections.get(person) ?? []), `${provider}: ${reason}`]);
+  }
 }
 
 /** Counts one provider's outcomes and sorts them into acknowledgements, retries and rejections. */
@@ -234,8 +260,11 @@ async function recordAcknowledged(
   for (const person of recorded.conflicted) markRetry(run, person);
 }
 
-/** Schedules the check that deletes deactivated persons when a provider's `deleteAfterDays` falls due. */
-async function scheduleDeletions(
+/**
+ * Schedules the checks that bring persons back later: deactivated ones when a provider's `deleteAfterDays`
+ * falls due, and ones waiting for data when their wait runs out.
+ */
+async function scheduleRechecks(
   records: ReadonlyMap<string, PersonRecord>,
   acknowledged: ProviderResults["acknowledged"],
   run: SyncRun,
@@ -248,8 +277,20 @@ async function scheduleDeletions(
     deps.scheduler,
     now(deps),
   );
-  for (const person of unscheduled) {
-    deps.log.error("could not schedule the deletion of a deactivated person; retrying", { person });
+  const { scheduler } = deps;
+  const rechecks = scheduler
+    ? [...records.values()].flatMap((record) => incompleteRecheck(record, maxWaitMs(deps)) ?? [])
+    : [];
+  const failed = await Promise.all(
+    rechecks.map(({ change, at }) =>
+      scheduler?.schedule(change, at).then(
+        () => undefined,
+        () => change.person,
+      ),
+    ),
+  );
+  for (const person of new Set([...unscheduled, ...failed.filter((person) => person !== undefined)])) {
+    deps.log.error("could not schedule a later check of this person; retrying", { person });
     markRetry(run, person);
   }
 }
@@ -303,60 +344,113 @@ function decodeChange(body: string): UserChange | string {
   return `message body is not a valid change: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`;
 }
 
+/** One provider's operations: those to send, and what was refused before sending. */
+interface ProviderPlan {
+  send: PlannedOperation[];
+  refused: Refusal[];
+}
+type Refusal = { person: string; reason: string };
+
 function planOperations(
   provider: Provider,
   records: ReadonlyMap<string, PersonRecord>,
-  desiredByPerson: ReadonlyMap<string, DesiredPerson>,
+  desiredByPerson: ReadonlyMap<string, PreparedPerson>,
   byPerson: ReadonlyMap<string, PersonBatch>,
   deps: SyncDeps,
-): PlannedOperation[] {
-  const operations: PlannedOperation[] = [];
+): ProviderPlan {
+  const plan: ProviderPlan = { send: [], refused: [] };
   for (const [person, record] of records) {
-    const secrets = newestImportSecrets(byPerson.get(person)?.changes ?? []);
-    const desired = desiredByPerson.get(person) as DesiredPerson;
+    const changes = byPerson.get(person)?.changes ?? [];
+    const prepared = desiredByPerson.get(person) as PreparedPerson;
+    const current = record.providers[provider.name];
+    const desired = withoutUnreadablePhone(prepared, current);
     const decision = planPerson(
       person,
       desired,
-      record.providers[provider.name],
+      current,
       provider.leaverPolicy,
-      secrets,
+      newestImportSecrets(changes),
     );
     const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
-    if (due) operations.push(due);
-    else if (decision.op === "none")
-      deps.log.debug("nothing to apply", { provider: provider.name, person, reason: decision.reason });
-    else operations.push(decision);
+    const operation = due ?? (decision.op === "none" ? undefined : decision);
+    if (desired !== prepared && setsPhone(changes))
+      plan.refused.push({ person, reason: `${prepared.invalidPhone}: not sent` });
+    if (!operation) {
+      const reason = decision.op === "none" ? decision.reason : "";
+      deps.log.debug("nothing to apply", { provider: provider.name, person, reason });
+      continue;
+    }
+    const ready = readiness(operation, readinessContext(provider, desired, record, deps));
+    if ("send" in ready) plan.send.push(operation);
+    else if ("reject" in ready) plan.refused.push({ person, reason: ready.reject });
+    else
+      deps.log.info("waiting for data before creating", {
+        provider: provider.name,
+        person,
+        missing: ready.wait,
+      });
   }
-  return operations;
+  return plan;
 }
+
+const setsPhone = (changes: readonly MergeableChange[]) =>
+  changes.some((change) => typeof change.attributes.phone === "string");
+
+const readinessContext = (
+  provider: Provider,
+  prepared: PreparedPerson,
+  record: PersonRecord,
+  deps: SyncDeps,
+): ReadinessContext => ({
+  provider,
+  prepared,
+  waitingSince: record.waitingSince,
+  now: now(deps),
+  maxWaitMs: maxWaitMs(deps),
+});
+
+const maxWaitMs = (deps: SyncDeps) => deps.incompleteMaxWaitMs ?? defaultIncompleteMaxWaitMs;
 
 /**
  * Writes ahead, with the merge, every create about to be sent, as an unconfirmed provider state: a create
  * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
  * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
+ * A create that is not sent (it waits for data, or is refused) leaves no intent; waiting is noted instead.
  */
 function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
   let states = record.providers;
-  let desired: DesiredPerson | undefined;
+  let desired: PreparedPerson | undefined;
+  let waiting = false;
   for (const provider of deps.providers) {
     const known = states[provider.name];
     if (known && !known.deleted) continue;
     desired ??= desiredPersonOf(record, deps);
     const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
-    if (decision.op === "create")
-      states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
+    if (decision.op !== "create") continue;
+    // Waiting lasts until the data arrives, also once the wait ran out and its changes were dead-lettered.
+    if (provider.missingForCreate?.(decision.user) !== undefined) waiting = true;
+    const ready = readiness(decision, readinessContext(provider, desired, record, deps));
+    if ("send" in ready) states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
   }
-  return states === record.providers ? record : { ...record, providers: states };
+  const { waitingSince, ...rest } = record;
+  const since = waiting ? (waitingSince ?? now(deps)) : undefined;
+  return { ...rest, providers: states, ...(since === undefined ? {} : { waitingSince: since }) };
 }
 
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
 
-/** The person as every provider should hold them: the merged desired state plus the roles rules grant. */
-function desiredPersonOf(record: PersonRecord, { roleRules = [] }: SyncDeps): DesiredPerson {
+/**
+ * The person as every provider should hold them: the merged desired state plus the roles rules grant, the
+ * phone number in E.164.
+ */
+function desiredPersonOf(
+  record: PersonRecord,
+  { roleRules = [], phoneDefaultRegion }: SyncDeps,
+): PreparedPerson {
   const desired = materialize(record.desired);
-  return roleRules.length === 0
-    ? desired
-    : { ...desired, user: deriveRolesAndTenants(desired.user, roleRules) };
+  const withRoles =
+    roleRules.length === 0 ? desired : { ...desired, user: deriveRolesAndTenants(desired.user, roleRules) };
+  return preparePhone(withRoles, phoneDefaultRegion);
 }
 
 /** Passwords travel only inside queue messages: taken from the newest change that carries one, never stored. */

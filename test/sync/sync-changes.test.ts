@@ -1,46 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { MemoryQueue } from "../../local/memory-queue.ts";
-import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { UserChange } from "../../shared/model/change.ts";
-import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { ApplyContext, Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
-import { type QueuedMessage, syncChanges } from "../../shared/sync/sync-changes.ts";
+import { syncChanges } from "../../shared/sync/sync-changes.ts";
 import { change } from "./fixtures.ts";
-
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Records every operation it is asked to apply and answers with a scripted result per person. */
-class ScriptedProvider implements Provider {
-  readonly leaverPolicy = "deactivate" as const;
-  readonly calls: PlannedOperation[][] = [];
-  readonly contexts: ApplyContext[] = [];
-  script: (operation: PlannedOperation) => OperationOutcome = (operation) => ({
-    person: operation.person,
-    result: "applied",
-    userId: `id-${operation.person}`,
-  });
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
-  }
-  async apply(operations: readonly PlannedOperation[], context: ApplyContext = {}) {
-    this.calls.push([...operations]);
-    this.contexts.push(context);
-    return operations.map((operation) => this.script(operation));
-  }
-}
-
-function setup(...providers: ScriptedProvider[]) {
-  const store = new MemoryStateStore();
-  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
-  const deps = { store, providers, deadLetters: queue.deadLetterSink, log: silent };
-  let sent = 0;
-  const message = (body: unknown): QueuedMessage => {
-    sent += 1;
-    return { messageId: `m${sent}`, body: typeof body === "string" ? body : JSON.stringify(body) };
-  };
-  return { store, queue, deps, message };
-}
+import { ScriptedProvider, setup } from "./scripted-provider.ts";
 
 describe("syncChanges", () => {
   it("creates, records the acknowledgement, and makes a redelivery cost no provider call", async () => {
