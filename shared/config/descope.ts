@@ -57,6 +57,13 @@ export const descopeProviderSchema = z.strictObject({
    * remove them), never on patches, so assignments made in Descope afterwards survive patches.
    */
   ssoAppIds: z.array(z.string().min(1)).optional(),
+  /**
+   * What follows a call whose outcome is unknown (a timeout, a 5xx, a crash): `load` (the default) reads the
+   * user (`GET /v1/mgmt/user`) and patches the difference, leaving roles, tenants, SSO apps and custom
+   * attributes granted in Descope by others as they are; `overwrite` sends a full update instead, which
+   * removes everything idp-sync does not send.
+   */
+  afterUnconfirmed: z.enum(["load", "overwrite"]).default("load"),
   /** Creates every user as a Descope test user (for staging projects); constant per provider. */
   test: z.boolean().default(false),
   /**
