@@ -1,24 +1,21 @@
 import { randomUUID } from "node:crypto";
-import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
-import type { PhoneRegion } from "../model/phone.ts";
-import type { ImportSecrets } from "../model/user.ts";
 import type { ChangeScheduler } from "./change-scheduler.ts";
-import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
-import { type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
+import { scheduleDeletionChecks } from "./delayed-deletion.ts";
+import { type MergeableChange, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
-import { acknowledge, type PlannedOperation, planPerson } from "./plan.ts";
-import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import { acknowledge, type PlannedOperation } from "./plan.ts";
 import {
-  incompleteRecheck,
-  type PreparedPerson,
-  preparePhone,
-  type ReadinessContext,
-  readiness,
-  withoutUnreadablePhone,
-} from "./readiness.ts";
-import { deriveRolesAndTenants } from "./role-rules.ts";
+  desiredPersonOf,
+  maxWaitMs,
+  type PlanningDeps,
+  planOperations,
+  type Refusal,
+  withCreateIntents,
+} from "./plan-batch.ts";
+import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import { incompleteRecheck } from "./readiness.ts";
 import { updateRecords } from "./state-updates.ts";
 
 /** A message as the queue delivered it. */
@@ -27,11 +24,9 @@ export interface QueuedMessage {
   body: string;
 }
 
-export interface SyncDeps {
+export interface SyncDeps extends PlanningDeps {
   store: StateStore;
-  providers: readonly Provider[];
   deadLetters: DeadLetterSink;
-  log: Log;
   /** Turns a thin "something changed" notification into the person's current record, read from the source. */
   refresh?: RefreshResolver;
   /**
@@ -42,21 +37,11 @@ export interface SyncDeps {
   leaseUntil?: number;
   /** Epoch ms after which no provider request may start (the invocation's end, less time to record). */
   deadline?: number;
-  /** Roles and tenant roles granted by HR attributes, added to every desired user before planning. */
-  roleRules?: RoleRules;
-  /** Brings deactivated persons back when a provider's `deleteAfterDays` falls due (EventBridge Scheduler). */
+  /** Brings persons back later (EventBridge Scheduler): a deletion falling due, a wait running out. */
   scheduler?: ChangeScheduler;
-  now?: () => number;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
-  /** The region phone numbers written without +country are read in (E.164 is what providers get). */
-  phoneDefaultRegion?: PhoneRegion;
-  /** How long a person may wait for data a provider needs to create them before being dead-lettered. */
-  incompleteMaxWaitMs?: number;
 }
-
-/** A day: long enough for an HR system to fill in a new hire's e-mail, short enough to be noticed. */
-export const defaultIncompleteMaxWaitMs = 86_400_000;
 
 export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
 export type RefreshResult =
@@ -188,7 +173,8 @@ async function applyToProviders(
     run.byPerson.get(person)?.messages.map((message) => message.body) ?? [];
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const planned = planOperations(provider, records, desiredByPerson, run.byPerson, deps);
+      const changesOf = (person: string) => run.byPerson.get(person)?.changes ?? [];
+      const planned = planOperations(provider, records, desiredByPerson, changesOf, deps);
       const guarded = await guardLeavers(provider, planned.send, bodiesOf, deps);
       for (const person of guarded.retry) markRetry(run, person);
       if (guarded.held.length > 0) results.held[provider.name] = guarded.held.length;
@@ -344,127 +330,7 @@ function decodeChange(body: string): UserChange | string {
   return `message body is not a valid change: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`;
 }
 
-/** One provider's operations: those to send, and what was refused before sending. */
-interface ProviderPlan {
-  send: PlannedOperation[];
-  refused: Refusal[];
-}
-type Refusal = { person: string; reason: string };
-
-function planOperations(
-  provider: Provider,
-  records: ReadonlyMap<string, PersonRecord>,
-  desiredByPerson: ReadonlyMap<string, PreparedPerson>,
-  byPerson: ReadonlyMap<string, PersonBatch>,
-  deps: SyncDeps,
-): ProviderPlan {
-  const plan: ProviderPlan = { send: [], refused: [] };
-  for (const [person, record] of records) {
-    const changes = byPerson.get(person)?.changes ?? [];
-    const prepared = desiredByPerson.get(person) as PreparedPerson;
-    const current = record.providers[provider.name];
-    const desired = withoutUnreadablePhone(prepared, current);
-    const decision = planPerson(
-      person,
-      desired,
-      current,
-      provider.leaverPolicy,
-      newestImportSecrets(changes),
-    );
-    const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
-    const operation = due ?? (decision.op === "none" ? undefined : decision);
-    if (desired !== prepared && setsPhone(changes))
-      plan.refused.push({ person, reason: `${prepared.invalidPhone}: not sent` });
-    if (!operation) {
-      const reason = decision.op === "none" ? decision.reason : "";
-      deps.log.debug("nothing to apply", { provider: provider.name, person, reason });
-      continue;
-    }
-    const ready = readiness(operation, readinessContext(provider, desired, record, deps));
-    if ("send" in ready) plan.send.push(operation);
-    else if ("reject" in ready) plan.refused.push({ person, reason: ready.reject });
-    else
-      deps.log.info("waiting for data before creating", {
-        provider: provider.name,
-        person,
-        missing: ready.wait,
-      });
-  }
-  return plan;
-}
-
-const setsPhone = (changes: readonly MergeableChange[]) =>
-  changes.some((change) => typeof change.attributes.phone === "string");
-
-const readinessContext = (
-  provider: Provider,
-  prepared: PreparedPerson,
-  record: PersonRecord,
-  deps: SyncDeps,
-): ReadinessContext => ({
-  provider,
-  prepared,
-  waitingSince: record.waitingSince,
-  now: now(deps),
-  maxWaitMs: maxWaitMs(deps),
-});
-
-const maxWaitMs = (deps: SyncDeps) => deps.incompleteMaxWaitMs ?? defaultIncompleteMaxWaitMs;
-
-/**
- * Writes ahead, with the merge, every create about to be sent, as an unconfirmed provider state: a create
- * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
- * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
- * A create that is not sent (it waits for data, or is refused) leaves no intent; waiting is noted instead.
- */
-function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
-  let states = record.providers;
-  let desired: PreparedPerson | undefined;
-  let waiting = false;
-  for (const provider of deps.providers) {
-    const known = states[provider.name];
-    if (known && !known.deleted) continue;
-    desired ??= desiredPersonOf(record, deps);
-    const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
-    if (decision.op !== "create") continue;
-    // Waiting lasts until the data arrives, also once the wait ran out and its changes were dead-lettered.
-    if (provider.missingForCreate?.(decision.user) !== undefined) waiting = true;
-    const ready = readiness(decision, readinessContext(provider, desired, record, deps));
-    if ("send" in ready) states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
-  }
-  const { waitingSince, ...rest } = record;
-  const since = waiting ? (waitingSince ?? now(deps)) : undefined;
-  return { ...rest, providers: states, ...(since === undefined ? {} : { waitingSince: since }) };
-}
-
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
-
-/**
- * The person as every provider should hold them: the merged desired state plus the roles rules grant, the
- * phone number in E.164.
- */
-function desiredPersonOf(
-  record: PersonRecord,
-  { roleRules = [], phoneDefaultRegion }: SyncDeps,
-): PreparedPerson {
-  const desired = materialize(record.desired);
-  const withRoles =
-    roleRules.length === 0 ? desired : { ...desired, user: deriveRolesAndTenants(desired.user, roleRules) };
-  return preparePhone(withRoles, phoneDefaultRegion);
-}
-
-/** Passwords travel only inside queue messages: taken from the newest change that carries one, never stored. */
-function newestImportSecrets(changes: readonly MergeableChange[]): ImportSecrets | undefined {
-  let newest: MergeableChange | undefined;
-  for (const change of changes) {
-    const carries =
-      change.attributes.password !== undefined || change.attributes.hashedPassword !== undefined;
-    if (carries && (newest === undefined || Date.parse(change.at) >= Date.parse(newest.at))) newest = change;
-  }
-  if (newest === undefined) return undefined;
-  const { password, hashedPassword } = newest.attributes;
-  return { ...(password ? { password } : {}), ...(hashedPassword ? { hashedPassword } : {}) };
-}
 
 /** Pairs each operation with its outcome; an operation the provider did not report on is retried, never dropped. */
 async function applySafely(
