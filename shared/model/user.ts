@@ -4,6 +4,23 @@ import { z } from "zod";
 export const personKeySchema = z.string().min(1).max(256);
 export type PersonKey = z.infer<typeof personKeySchema>;
 
+/**
+ * Key prefixes of the items kept beside person records in the state store (replay claims, guard windows,
+ * user counters, SCIM groups, userName claims). A source must refuse a person key that starts with one.
+ */
+export const reservedKeyPrefixes = {
+  replay: "replay#",
+  guard: "guard#",
+  held: "held#",
+  userCount: "users#",
+  scimGroup: "scimgroup#",
+  scimGroupDirectory: "scimgroups#",
+  userName: "username#",
+} as const;
+
+export const isReservedPersonKey = (key: string) =>
+  Object.values(reservedKeyPrefixes).some((prefix) => key.toLowerCase().startsWith(prefix));
+
 const text = z.string().max(2048);
 
 export const customAttributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);

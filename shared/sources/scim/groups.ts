@@ -3,8 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ScimGroupMapping } from "../../config/scim.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
 import type { ChangeAttributes } from "../../model/change.ts";
-import { personKeySchema } from "../../model/user.ts";
-import { materialize } from "../../sync/desired-state.ts";
+import { isReservedPersonKey, personKeySchema } from "../../model/user.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
 import type { Filter } from "./filter.ts";
@@ -18,7 +17,6 @@ import { type PatchOperation, parsePatchRequest } from "./patch-request.ts";
 import { readJsonBody } from "./request-body.ts";
 import { groupSchemaUrn, type ResourceSchema } from "./resource-schemas.ts";
 import { usersUrl } from "./user-resource.ts";
-import { isReservedKey } from "./users.ts";
 
 /** The group half of a context: present only when a group store is wired. */
 export interface GroupContext extends ScimContext {
@@ -80,7 +78,7 @@ function readGroup(body: unknown, schema: ResourceSchema): GroupContent {
       !isObject(item) ||
       typeof item.value !== "string" ||
       !personKeySchema.safeParse(item.value).success ||
-      isReservedKey(item.value)
+      isReservedPersonKey(item.value)
     )
       throw new ScimError(400, "every member needs a value: the id of a User", "invalidValue");
     if (typeof item.type === "string" && item.type.toLowerCase() !== "user")
@@ -325,9 +323,8 @@ async function grantMemberships(
   const groups = [...others.values(), ...(after ? [after] : [])];
   const tenantIds = [...new Set(mappings.flatMap((mapping) => Object.keys(mapping.tenants)))];
 
-  await acceptChanges(context, [...affected], (record) => {
-    const granted = grantsOf(record.person, groups, mappings, tenantIds);
-    const { user } = materialize(record.desired);
+  await acceptChanges(context, [...affected], ({ person, user }) => {
+    const granted = grantsOf(person, groups, mappings, tenantIds);
     const current: ChangeAttributes = {
       roles: user.roles ?? null,
       tenants: Object.fromEntries(tenantIds.map((tenant) => [tenant, user.tenants?.[tenant] ?? null])),
