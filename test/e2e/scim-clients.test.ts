@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalStack } from "../../local/local-stack.ts";
 import { scim, scimUser, settled, startTestStack } from "./stack.ts";
+
+const readLatencyMs = 30;
 
 const patchOp = (...Operations: object[]) => ({
   schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -90,5 +93,42 @@ describe("SCIM client sequences end to end", () => {
       `/Users?filter=${encodeURIComponent('userName eq "BO@example.com"')}`,
     );
     expect(read.body).toMatchObject({ totalResults: 1, Resources: [{ id: bo.id, active: false }] });
+  });
+
+  it("20 concurrent creates of one userName under different ids: one 201, and one user at each provider", async () => {
+    const people = Array.from({ length: 20 }, (_, index) => ({
+      id: `race-${index}`,
+      email: index % 2 ? "Cy.Race@example.com" : "cy.race@example.com",
+      givenName: "Cy",
+      familyName: `Race${index}`,
+    }));
+
+    // The in-memory store answers at once, DynamoDB in milliseconds: give its reads a latency, so that
+    // concurrent requests interleave as they can on AWS.
+    const store = stack.runtime.store;
+    const { findByLoginId, get } = store;
+    store.findByLoginId = async (loginId) => {
+      await sleep(readLatencyMs);
+      return findByLoginId.call(store, loginId);
+    };
+    store.get = async (persons) => {
+      await sleep(readLatencyMs);
+      return get.call(store, persons);
+    };
+    const answers = await Promise.all(
+      people.map((person) => scim(stack, "POST", "/Users", scimUser(person))),
+    ).finally(() => {
+      store.findByLoginId = findByLoginId;
+      store.get = get;
+    });
+
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
+    const refused = answers.filter((answer) => answer.status === 409);
+    expect(refused).toHaveLength(19);
+    for (const answer of refused) expect(answer.body.scimType).toBe("uniqueness");
+    await settled(stack);
+    const isCy = (loginId: string) => loginId.toLowerCase() === "cy.race@example.com";
+    expect(stack.descope?.users().filter((user) => user.loginIds.some(isCy))).toHaveLength(1);
+    expect(stack.zitadel?.users().filter((user) => isCy(user.username))).toHaveLength(1);
   });
 });
