@@ -226,6 +226,34 @@ export async function deleteGroup(id: string, context: GroupContext): Promise<In
 }
 
 /**
+ * Takes a person out of every group of the source that lists them (a deleted User is no member: RFC 7643
+ * §4.2's members are Users that exist); their group-granted roles go as for any membership removal.
+ */
+export async function leaveAllGroups(person: string, context: GroupContext): Promise<void> {
+  const { store } = context.groups;
+  const summaries = await store.list(context.source.name);
+  const groups = await store.get(
+    context.source.name,
+    summaries.map((group) => group.id),
+  );
+  const memberOf = [...groups.values()].filter((group) => isMember(group, person));
+  for (const group of memberOf)
+    await updateGroup(
+      group.id,
+      context,
+      ({ displayName, externalId, members }) => ({
+        displayName,
+        ...(externalId === undefined ? {} : { externalId }),
+        members: members.filter((member) => member.value !== person),
+      }),
+      [person],
+    );
+}
+
+const isMember = (group: ScimGroup, person: string) =>
+  group.members.some((member) => member.value === person);
+
+/**
  * Applies `edit` to the group as stored, writing conditionally (and editing again on the fresh group after
  * a concurrent write), then brings the roles of the affected members in line.
  */
@@ -323,7 +351,9 @@ async function grantMemberships(
   const groups = [...others.values(), ...(after ? [after] : [])];
   const tenantIds = [...new Set(mappings.flatMap((mapping) => Object.keys(mapping.tenants)))];
 
-  await acceptChanges(context, [...affected], ({ person, user }) => {
+  await acceptChanges(context, [...affected], ({ person, user, deleted }) => {
+    // A deleted person gets no grants: an upsert would bring them back.
+    if (deleted) return undefined;
     const granted = grantsOf(person, groups, mappings, tenantIds);
     const current: ChangeAttributes = {
       roles: user.roles ?? null,
@@ -343,7 +373,7 @@ function grantsOf(
   const roles = new Set<string>();
   const tenants = new Map<string, Set<string>>();
   for (const group of groups) {
-    if (!group.members.some((member) => member.value === person)) continue;
+    if (!isMember(group, person)) continue;
     for (const mapping of mappingsOf(group, mappings)) {
       for (const role of mapping.roles) roles.add(role);
       for (const [tenant, tenantRoles] of Object.entries(mapping.tenants)) {

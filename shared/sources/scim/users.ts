@@ -5,6 +5,7 @@ import type { PersonView } from "../../model/person-view.ts";
 import { isReservedPersonKey, personKeySchema } from "../../model/user.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
+import { type GroupContext, leaveAllGroups } from "./groups.ts";
 import { acceptChanges } from "./intake.ts";
 import { type ListQuery, listResponse, type Projection, project } from "./list-query.ts";
 import { isObject, normaliseResource } from "./normalise.ts";
@@ -118,11 +119,13 @@ export async function patchUser(
 }
 
 /**
- * DELETE /Users/{id}: the person left the source; each provider's leaver policy decides what follows. Their
- * userName is free again.
+ * DELETE /Users/{id}: the person left the source; each provider's leaver policy decides what follows. They
+ * leave every group first (losing its roles, as for any removal; should that fail, the user is still there
+ * for the client's retry), and their userName is free again.
  */
 export async function deleteUser(id: string, context: ScimContext): Promise<IngestResponse> {
   const { loginId } = liveUser(await readLivePerson(id, context)) as { loginId: string };
+  if (context.groups) await leaveAllGroups(id, context as GroupContext);
   await acceptChanges(context, [id], (view) => {
     if (!liveUser(view)) throw notFound(id);
     return { kind: "delete", attributes: {} };
