@@ -308,6 +308,15 @@ describe("Entra's and Okta's list requests", () => {
 
   it("pages Okta's group import (startIndex, count) and answers count=0 with the total", async () => {
     const scim = scimHarness();
+    // Okta's first, constant probes when provisioning is turned on.
+    expect((await scim.send("GET", "/Users?startIndex=1&count=2")).body).toMatchObject({
+      totalResults: 0,
+      Resources: [],
+    });
+    expect((await scim.send("GET", "/Groups?startIndex=1&count=100")).body).toMatchObject({
+      totalResults: 0,
+      Resources: [],
+    });
     for (const displayName of ["Alpha", "Beta", "Gamma"])
       await scim.send("POST", "/Groups", { schemas: [groupUrn], displayName, members: [] });
 
