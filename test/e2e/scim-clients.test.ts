@@ -131,4 +131,40 @@ describe("SCIM client sequences end to end", () => {
     expect(stack.descope?.users().filter((user) => user.loginIds.some(isCy))).toHaveLength(1);
     expect(stack.zitadel?.users().filter((user) => isCy(user.username))).toHaveLength(1);
   });
+
+  it("a deleted user leaves its groups: no group lists it, and it is deactivated at both providers", async () => {
+    const dee = { id: "del-1", email: "dee@example.com", givenName: "Dee", familyName: "Lane" };
+    expect((await scim(stack, "POST", "/Users", scimUser(dee))).status).toBe(201);
+    const group = await scim(stack, "POST", "/Groups", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+      displayName: "Engineering Leavers",
+      members: [{ value: dee.id }],
+    });
+    const engineering = await scim(
+      stack,
+      "GET",
+      `/Groups?filter=${encodeURIComponent('displayName eq "Engineering"')}`,
+    );
+    const engineeringId = engineering.body.Resources[0].id as string;
+    await scim(
+      stack,
+      "PATCH",
+      `/Groups/${engineeringId}`,
+      patchOp({ op: "add", path: "members", value: [{ value: dee.id }] }),
+    );
+    await settled(stack);
+    expect(descopeUser(dee.email)).toMatchObject({ roleNames: ["developer"], status: "invited" });
+
+    expect((await scim(stack, "DELETE", `/Users/${dee.id}`)).status).toBe(204);
+
+    for (const id of [group.body.id, engineeringId]) {
+      const read = await scim(stack, "GET", `/Groups/${id}`);
+      expect((read.body.members ?? []).map((member: { value: string }) => member.value)).not.toContain(
+        dee.id,
+      );
+    }
+    await settled(stack);
+    expect(descopeUser(dee.email)?.status).toBe("disabled");
+    expect(zitadelUser(dee.email)?.state).toBe("USER_STATE_LOCKED");
+  });
 });
