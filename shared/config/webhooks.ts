@@ -90,6 +90,15 @@ export const personioSourceSchema = z.strictObject({
     /** Secret whose value is `<client id>:<client secret>` (OAuth client credentials). */
     credentialsSecretName: secretName,
     ...apiBase,
+    /** Full-directory reads (reconciliation): GET /v2/persons page by page, each person's employment read too. */
+    directory: z
+      .strictObject({
+        /** Persons per page; Personio allows 1–50. */
+        pageSize: z.int().min(1).max(50).default(50),
+        /** Employment reads in flight at once (Personio publishes no rate limit; 429s are waited out). */
+        concurrency: z.int().min(1).max(16).default(4),
+      })
+      .prefault({}),
   }),
 });
 
