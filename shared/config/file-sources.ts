@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { jsonPathSchema, mappingSchema, valueSpecSchema } from "../sources/mapping/spec.ts";
+import { uniqueNames } from "./common.ts";
 import { leaverTimingSchema } from "./webhooks.ts";
 
 /**
@@ -32,10 +33,4 @@ export const fileSourceSchema = z.strictObject({
 export type FileSourceConfig = z.infer<typeof fileSourceSchema>;
 export type FileSourceInput = z.input<typeof fileSourceSchema>;
 
-export const fileSourcesSchema = z.array(fileSourceSchema).superRefine((sources, context) => {
-  const names = sources.map((source) => source.name);
-  names.forEach((name, index) => {
-    if (names.indexOf(name) !== index)
-      context.addIssue({ code: "custom", path: [index, "name"], message: `file source "${name}" twice` });
-  });
-});
+export const fileSourcesSchema = z.array(fileSourceSchema).superRefine(uniqueNames("file source"));

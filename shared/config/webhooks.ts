@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../sources/mapping/instants.ts";
 import { mappingSchema } from "../sources/mapping/spec.ts";
-import { secretName } from "./common.ts";
+import { secretName, uniqueNames } from "./common.ts";
 
 const timeZoneSchema = z.string().refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin");
 
@@ -150,11 +150,7 @@ export type WebhookSourceConfig = z.infer<typeof webhookSourceSchema>;
 export type WebhookSourceInput = z.input<typeof webhookSourceSchema>;
 
 export const webhookSourcesSchema = z.array(webhookSourceSchema).superRefine((sources, context) => {
-  const names = sources.map((source) => source.name);
-  names.forEach((name, index) => {
-    if (names.indexOf(name) !== index)
-      context.addIssue({ code: "custom", path: [index, "name"], message: `webhook source "${name}" twice` });
-  });
+  uniqueNames("webhook source")(sources, context);
   sources.forEach((source, index) => {
     const generic = source.type === "standard-webhooks" || source.type === "generic-hmac";
     if (generic && !source.mapping.events)

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type BambooHrSimulator, startBambooHrSimulator } from "../../../local/simulators/hr/bamboohr.ts";
 import { readSnapshot } from "../../../shared/sources/directory/snapshot.ts";
+import { bambooHrPresetAliases } from "../preset-fields.ts";
 import { brief, fetchedAt, RecordingClock, readerOf } from "./helpers.ts";
 
 const apiKey = "bamboo-key";
@@ -59,22 +60,7 @@ describe("BambooHR full-directory read (custom report)", () => {
     ]);
     expect(JSON.parse(sim.requests[0]?.body ?? "")).toEqual({
       title: "idp-sync directory",
-      fields: [
-        "department",
-        "displayName",
-        "division",
-        "employeeNumber",
-        "employmentHistoryStatus",
-        "firstName",
-        "jobTitle",
-        "lastName",
-        "location",
-        "middleName",
-        "status",
-        "supervisorEId",
-        "terminationDate",
-        "workEmail",
-      ],
+      fields: bambooHrPresetAliases,
     });
     expect(snapshot).toMatchObject({ source: "bamboohr", fetchedAt, complete: true, pages: 1, problems: [] });
     expect(snapshot.resumeCursor).toBeUndefined();

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type HiBobSimulator, startHiBobSimulator } from "../../../local/simulators/hr/hibob.ts";
 import { readSnapshot } from "../../../shared/sources/directory/snapshot.ts";
+import { hiBobPresetFieldIds } from "../preset-fields.ts";
 import { brief, fetchedAt, RecordingClock, readerOf } from "./helpers.ts";
 
 let sim: HiBobSimulator;
@@ -42,20 +43,7 @@ describe("HiBob full-directory read (people search)", () => {
       `Basic ${Buffer.from("SERVICE-1:bob-token").toString("base64")}`,
     );
     expect(JSON.parse(request?.body ?? "{}")).toEqual({
-      fields: [
-        "root.id",
-        "internal.status",
-        "internal.terminationDate",
-        "root.displayName",
-        "root.email",
-        "root.firstName",
-        "root.surname",
-        "work.department",
-        "work.employeeIdInCompany",
-        "work.reportsTo",
-        "work.site",
-        "work.title",
-      ],
+      fields: ["root.id", ...hiBobPresetFieldIds],
       humanReadable: "APPEND",
       showInactive: true,
     });
