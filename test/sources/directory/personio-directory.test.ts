@@ -10,7 +10,9 @@ beforeEach(async () => {
 });
 afterEach(() => sim.close());
 
-const reader = (pageSize = 2) =>
+const reader = (
+  directory: { pageSize: number; concurrency: number } | null = { pageSize: 2, concurrency: 2 },
+) =>
   readerOf(
     {
       type: "personio",
@@ -21,7 +23,7 @@ const reader = (pageSize = 2) =>
         baseUrl: sim.url,
         credentialsSecretName: "personio-client",
         requestTimeoutMs: 2000,
-        directory: { pageSize, concurrency: 2 },
+        ...(directory ? { directory } : {}),
       },
     },
     { "personio-client": "client-1:secret-1" },
@@ -85,6 +87,14 @@ describe("Personio full-directory read (persons list)", () => {
       { person: "4704", kind: "deactivate", attributes: {} },
       { person: "4705", kind: "upsert", attributes: expect.objectContaining({ givenName: "Sara" }) },
     ]);
+  });
+
+  it("asks for Personio's largest page, 50 persons, unless configured otherwise", async () => {
+    staff();
+    const snapshot = await readSnapshot(reader(null), { fetchedAt });
+    expect(listRequests()).toEqual(["limit=50"]);
+    expect(snapshot).toMatchObject({ complete: true, pages: 1 });
+    expect(snapshot.changes).toHaveLength(5);
   });
 
   it("waits out a 429 on a later page and reads on", async () => {
