@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { UserChange } from "../../model/change.ts";
 import { personKeySchema } from "../../model/user.ts";
-import { evaluate, type LeaverTiming, mapRecord, readLeaver } from "../mapping/evaluate.ts";
+import { evaluate, type LeaverState, type LeaverTiming, mapRecord, readLeaver } from "../mapping/evaluate.ts";
 import type { Mapping, ValueSpec } from "../mapping/spec.ts";
 import { scalarText } from "../webhooks/events.ts";
 import { heldLeaver } from "../webhooks/lifecycle.ts";
@@ -39,11 +39,10 @@ export interface PageOptions {
 }
 
 /**
- * Turns records into one change per person, stamped at the fetch time. A person whose record says they are
- * inactive is deactivated; with no status mapped, a leaving date that has taken effect says so (with one
- * mapped, a past date is a previous employment's and the status decides). Everyone else is upserted active,
- * and a leaving date still ahead is returned as a held leaver. A record without a usable person key fails
- * the page: skipping it would make a complete snapshot that lacks someone, i.e. a false leaver.
+ * Turns records into one change per person, stamped at the fetch time (see `lifecycle` for who is
+ * deactivated, upserted active, or upserted with their status left as it is). A leaving date still ahead is
+ * returned as a held leaver. A record without a usable person key fails the page: skipping it would make a
+ * complete snapshot that lacks someone, i.e. a false leaver.
  */
 export function pageOfRecords(
   records: readonly unknown[],
@@ -51,8 +50,8 @@ export function pageOfRecords(
   fetchedAt: string,
   options: PageOptions,
 ): DirectoryPage {
-  const { describe } = options;
   const { source, mapping, timing } = recordMapping;
+  const { describe } = options;
   const now = Date.parse(fetchedAt);
   const context = { now, timing };
   const page: Required<Omit<DirectoryPage, "next">> = { changes: [], held: [], problems: [] };
@@ -66,7 +65,7 @@ export function pageOfRecords(
     page.problems.push(...mapped.problems.map((problem) => `person ${person}: ${problem}`));
     const leaver = readLeaver(record, mapping, context);
     const { active, ...profile } = mapped.attributes;
-    const left = active === false || (active == null && leaver.state === "set" && leaver.effective <= now);
+    const state = lifecycle(active, mapping.attributes.active != null, leaver, now);
     const change = (kind: "upsert" | "deactivate", attributes: UserChange["attributes"]): UserChange => ({
       id: snapshotChangeId(source, person, fetchedAt, kind),
       source,
@@ -75,11 +74,11 @@ export function pageOfRecords(
       kind,
       attributes,
     });
-    if (left) {
+    if (state === "left") {
       page.changes.push(change("deactivate", {}));
       return;
     }
-    page.changes.push(change("upsert", { ...profile, active: true }));
+    page.changes.push(change("upsert", state === "active" ? { ...profile, active: true } : profile));
     if (leaver.state === "set" && leaver.effective > now)
       page.held.push({
         change: heldLeaver(source, person, leaver.effective, "deactivate"),
@@ -87,4 +86,20 @@ export function pageOfRecords(
       });
   });
   return page;
+}
+
+/**
+ * Whether a listed person has left. With a status mapped, the status decides (records keep a previous
+ * employment's leaving date after a rehire); a status that is absent or unknown asserts nothing, so a
+ * status the mapping does not know cannot reactivate a leaver. With none mapped, a leaving date that has
+ * taken effect says the person left; otherwise being listed means being active.
+ */
+function lifecycle(
+  active: boolean | null | undefined,
+  statusMapped: boolean,
+  leaver: LeaverState,
+  now: number,
+): "left" | "active" | "unknown" {
+  if (statusMapped) return active === false ? "left" : active === true ? "active" : "unknown";
+  return leaver.state === "set" && leaver.effective <= now ? "left" : "active";
 }

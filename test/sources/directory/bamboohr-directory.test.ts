@@ -99,6 +99,17 @@ describe("BambooHR full-directory read (custom report)", () => {
     ]);
   });
 
+  it("leaves the status of a person whose status the mapping does not know as it is, and says so", async () => {
+    sim.setEmployee("104", { firstName: "Di", status: "Suspended", terminationDate: "2026-01-31" });
+    const snapshot = await readSnapshot(reader(), { fetchedAt });
+    expect(snapshot.complete).toBe(true);
+    expect(snapshot.changes[0]).toMatchObject({ person: "104", kind: "upsert" });
+    expect(snapshot.changes[0]?.attributes).not.toHaveProperty("active");
+    expect(snapshot.problems).toEqual([
+      "person 104: active: Invalid input: expected boolean, received string",
+    ]);
+  });
+
   it("gives the same change ids when the same snapshot is read again", async () => {
     staff();
     const first = await readSnapshot(reader(), { fetchedAt });
