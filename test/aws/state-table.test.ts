@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { stateTable } from "../../shared/aws/state-table.ts";
-import { isReservedPersonKey } from "../../shared/model/user.ts";
+import { isReservedPersonKey, personKeySchema } from "../../shared/model/user.ts";
 
 describe("the state table's key layout", () => {
   it("keeps every non-person item under a prefix the model refuses as a person key", () => {
@@ -11,6 +11,7 @@ describe("the state table's key layout", () => {
     for (const prefix of prefixes) {
       expect(isReservedPersonKey(`${prefix}x`)).toBe(true);
       expect(isReservedPersonKey(`${prefix.toUpperCase()}x`)).toBe(true);
+      expect(personKeySchema.safeParse(`${prefix}x`).success).toBe(false);
     }
     expect(isReservedPersonKey("E-1001")).toBe(false);
     expect(isReservedPersonKey("ann#users")).toBe(false);
