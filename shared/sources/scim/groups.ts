@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { ScimGroupMapping } from "../../config/scim.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
 import type { ChangeAttributes } from "../../model/change.ts";
-import { isReservedPersonKey, personKeySchema } from "../../model/user.ts";
+import { personKeySchema } from "../../model/user.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
 import type { Filter } from "./filter.ts";
@@ -74,12 +74,7 @@ function readGroup(body: unknown, schema: ResourceSchema): GroupContent {
   const list = resource.members === undefined ? [] : resource.members;
   if (!Array.isArray(list)) throw new ScimError(400, "members must be a list", "invalidValue");
   for (const item of list) {
-    if (
-      !isObject(item) ||
-      typeof item.value !== "string" ||
-      !personKeySchema.safeParse(item.value).success ||
-      isReservedPersonKey(item.value)
-    )
+    if (!isObject(item) || typeof item.value !== "string" || !personKeySchema.safeParse(item.value).success)
       throw new ScimError(400, "every member needs a value: the id of a User", "invalidValue");
     if (typeof item.type === "string" && item.type.toLowerCase() !== "user")
       throw new ScimError(400, `member "${item.value}": only Users can be members`, "invalidValue");

@@ -141,14 +141,14 @@ function readUser(body: unknown, context: ScimContext): ScimUser {
 }
 
 function personKey(candidate: string): string {
-  if (!personKeySchema.safeParse(candidate).success)
-    throw new ScimError(400, "externalId (or userName) must be 1 to 256 characters", "invalidValue");
   if (isReservedPersonKey(candidate))
     throw new ScimError(
       400,
       `externalId (or userName) "${candidate}" uses a reserved prefix`,
       "invalidValue",
     );
+  if (!personKeySchema.safeParse(candidate).success)
+    throw new ScimError(400, "externalId (or userName) must be 1 to 256 characters", "invalidValue");
   return candidate;
 }
 

@@ -91,4 +91,16 @@ describe("SCIM userName uniqueness is atomic", () => {
 
     expect((await scim.send("POST", "/Users", user("E-1", "ann@example.com"))).status).toBe(201);
   });
+
+  it("refuses an id that would name a claim (or any item of the state store's own)", async () => {
+    const scim = scimHarness();
+
+    for (const externalId of ["username#ann@example.com", "USERS#descope", "scimgroup#x"])
+      expect((await scim.send("POST", "/Users", user(externalId, "ann@example.com"))).body).toMatchObject({
+        status: "400",
+        scimType: "invalidValue",
+        detail: `externalId (or userName) "${externalId}" uses a reserved prefix`,
+      });
+    expect(scim.store.all()).toEqual([]);
+  });
 });
