@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { claimGraceMs } from "../../../shared/sync/intake.ts";
+import { personRecord } from "../../aws/state-store-contract.ts";
 import { coreUser, patch, scimHarness, start } from "./harness.ts";
 
 const user = (externalId: string, userName: string) => ({ schemas: [coreUser], externalId, userName });
@@ -55,6 +56,18 @@ describe("SCIM userName uniqueness is atomic", () => {
         ["bo@example.com", "E-5"],
       ]),
     );
+  });
+
+  it("refuses a userName a person of another source holds without a claim", async () => {
+    const scim = scimHarness();
+    // An HR source's person: written by the sync worker, never claimed.
+    await scim.store.put(personRecord("HR-7", 0, "Ann@example.com"));
+
+    expect((await scim.send("POST", "/Users", user("E-1", "ann@example.com"))).body).toMatchObject({
+      ...uniqueness,
+      detail: 'userName "ann@example.com" is already taken by user "HR-7"',
+    });
+    expect(scim.store.claims()).toEqual(new Map());
   });
 
   it("refuses a rename to a userName another person has claimed", async () => {
