@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
-import type { ChangeScheduler } from "./change-scheduler.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
+import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
 import { scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type MergeableChange, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
@@ -42,12 +43,6 @@ export interface SyncDeps extends PlanningDeps {
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
 }
-
-export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
-export type RefreshResult =
-  | { result: "resolved"; change: MergeableChange }
-  | { result: "retry"; reason: string }
-  | { result: "rejected"; reason: string };
 
 export interface RetryRequest {
   messageId: string;

@@ -249,7 +249,9 @@ describe("chaos: faults, kills, shuffled duplicates", () => {
       else problems.push(`${person}: a valid change was dead-lettered: ${reasons}`);
     }
     if (deadLetteredIncomplete > 0)
-      problems.push(`${deadLetteredIncomplete} early changes dead-lettered instead of waiting for their data`);
+      problems.push(
+        `${deadLetteredIncomplete} early changes dead-lettered instead of waiting for their data`,
+      );
 
     const calls = [...descope.requests(), ...zitadel.requests()];
     const faulted = calls.filter(
