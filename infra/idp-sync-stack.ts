@@ -143,12 +143,14 @@ export class IdpSyncStack extends Stack {
     if (config.scim.length > 0) this.#scimIntake(table, ingest);
     if (config.webhooks.length > 0) this.#replayClaims(table, ingest);
     // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
-    // brings deactivated persons back when a provider's deleteAfterDays falls due.
+    // brings deactivated persons back when a provider's deleteAfterDays falls due, and persons ZITADEL
+    // cannot create yet (no e-mail or names) when their wait for the data runs out.
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
+    const waitsForData = config.providers.some((provider) => provider.type === "zitadel");
     const schedulers = [
       ...(config.webhooks.length > 0 ? [ingest] : []),
-      ...(refreshes || delayedDeletes ? [sync] : []),
+      ...(refreshes || delayedDeletes || waitsForData ? [sync] : []),
     ];
     if (schedulers.length > 0) this.#changeScheduling(changes, schedulers);
 
