@@ -109,8 +109,8 @@ function planPatch(
 
   // Unconfirmed: what Descope holds is unknown. It is loaded and the difference patched, so that roles,
   // tenants, SSO apps and custom attributes granted in Descope by others survive; a full overwrite only
-  // when configured.
-  if (current.unconfirmed && config.afterUnconfirmed === "load") {
+  // when configured (or when no loginId is known to compare a loaded user against).
+  if (current.unconfirmed && config.afterUnconfirmed === "load" && user.loginId) {
     steps.push({ kind: "load", loginId });
     return { steps, ...addressable(user), previous: current.user };
   }
