@@ -9,6 +9,7 @@ import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
+import { MemoryAuditTrail } from "./memory-audit-trail.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
 import { MemoryQueue } from "./memory-queue.ts";
 import { MemoryReplayGuard } from "./memory-replay-guard.ts";
@@ -32,6 +33,8 @@ export interface LocalRuntime {
   store: MemoryStateStore;
   /** What the deprovisioning guard holds; `npm run guard`'s functions (shared/ops) work on it locally. */
   holds: MemoryDeprovisioningHolds;
+  /** Every provider outcome, as `npm run status` shows it. */
+  audit: MemoryAuditTrail;
   secrets: LocalSecrets;
   /** Future-dated leavers, held until they take effect (EventBridge Scheduler on AWS). */
   scheduler: MemoryChangeScheduler;
@@ -54,6 +57,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
+  const audit = new MemoryAuditTrail({ retentionDays: config.audit.retentionDays });
   const queue = new MemoryQueue({
     maxReceiveCount: config.queue.maxReceiveCount,
     visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
@@ -83,6 +87,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
       holds,
+      audit,
       secrets,
       log: logger,
       scheduler,
@@ -108,6 +113,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queue,
     store,
     holds,
+    audit,
     secrets,
     scheduler,
     poller,

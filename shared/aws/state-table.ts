@@ -2,7 +2,8 @@
  * The person-records table as the DynamoDB adapters read it and the stack creates it. Other items share it,
  * none carrying a `record` or a `loginId`, so person reads pass them by: replay claims of webhook deliveries
  * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
- * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
+ * `held#…`, see dynamodb-deprovisioning-holds.ts), the audit trail (`audit#…`, `auditchange#…`, see
+ * dynamodb-audit-trail.ts, expiring by TTL), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
  * dynamodb-scim-group-store.ts).
  */
@@ -20,6 +21,9 @@ export const stateTable = {
   /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
   guardPrefix: "guard#",
   heldPrefix: "held#",
+  /** Key prefixes of the audit trail: a person's entries of one day, and a change's person (both with a TTL). */
+  auditPrefix: "audit#",
+  auditChangePrefix: "auditchange#",
   /** Key prefixes of replay claims and SCIM groups; SCIM refuses person keys that start with them. */
   replayPrefix: "replay#",
   scimGroupPrefix: "scimgroup#",

@@ -1,4 +1,5 @@
 import type { UserChange } from "../model/change.ts";
+import type { AuditEntry } from "./audit.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
@@ -36,6 +37,15 @@ export interface DeprovisioningHolds {
   remove(provider: string, persons: readonly string[]): Promise<void>;
   /** The providers that hold, and every held leaver (of one provider, or of all). */
   list(provider?: string): Promise<{ holding: { provider: string; since: string }[]; held: HeldLeaver[] }>;
+}
+
+/** What happened to each person's changes at each provider, kept for a while (the state table, with a TTL). */
+export interface AuditTrail {
+  record(entries: readonly AuditEntry[]): Promise<void>;
+  /** The person's entries still kept, oldest first. */
+  forPerson(person: string): Promise<AuditEntry[]>;
+  /** The person behind a change the trail holds an entry for. */
+  personOfChange(changeId: string): Promise<string | undefined>;
 }
 
 /** Hands changes to the sync worker (SQS in AWS, an in-memory queue locally). */
