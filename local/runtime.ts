@@ -15,6 +15,7 @@ import { MemoryQueue } from "./memory-queue.ts";
 import { MemoryReplayGuard } from "./memory-replay-guard.ts";
 import { MemoryScimGroupStore } from "./memory-scim-group-store.ts";
 import { MemoryStateStore } from "./memory-state-store.ts";
+import { localOperatorDeps, withOperatorEndpoint } from "./operator-endpoint.ts";
 import { SqsPoller } from "./sqs-poller.ts";
 
 export interface LocalRuntimeOptions {
@@ -47,6 +48,8 @@ export interface LocalRuntime {
 /**
  * The whole pipeline in one process: the real ingest and sync handlers wired to in-memory adapters with
  * SQS and DynamoDB semantics. Providers are whatever the configuration names (simulators or real ones).
+ * The ingest port also serves the operator endpoint (`POST /_ops/<command>`, loopback peers only), so
+ * `npm run status|guard|redrive -- --local` work on this runtime as they do on AWS.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const config = parseConfig(options.config);
@@ -100,7 +103,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
     maxConcurrency: config.queue.maxConcurrency,
   });
-  const { server, url } = await serveHttpHandler(ingest, {
+  const operatorDeps = localOperatorDeps({ store, holds, audit, queue, scheduler });
+  const { server, url } = await serveHttpHandler(withOperatorEndpoint(ingest, operatorDeps), {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,
   });

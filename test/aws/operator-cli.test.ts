@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
-import { runGuardCli } from "../../shared/ops/guard-cli.ts";
 import { discardReason } from "../../shared/ops/guard-commands.ts";
-import { runRedriveCli } from "../../shared/ops/redrive-cli.ts";
+import { runOperatorCli } from "../../shared/ops/operator-cli.ts";
 import { leaver } from "./deprovisioning-holds-contract.ts";
 import { type Dynalite, startDynalite } from "./dynalite.ts";
 import { type FakeSqsQueues, startFakeSqsQueues } from "./fake-sqs-queues.ts";
@@ -28,9 +27,9 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-async function run(cli: typeof runGuardCli, argv: string[], env: NodeJS.ProcessEnv = {}) {
+async function run(command: string, argv: string[], env: NodeJS.ProcessEnv = {}) {
   const printed: string[] = [];
-  const code = await cli(argv, env, (text) => printed.push(text));
+  const code = await runOperatorCli(command, argv, env, (text) => printed.push(text));
   return { code, output: printed.join("\n") };
 }
 
@@ -41,14 +40,14 @@ describe("npm run guard / npm run redrive, on the wire", () => {
     await holds.startHolding("descope", "2026-01-01T00:00:00.000Z");
     await holds.hold([leaver("p1", ["b1"]), leaver("p2", ["b2"]), leaver("p3", ["b3"], "zitadel")]);
 
-    const listed = await run(runGuardCli, ["list"], { STATE_TABLE: table });
+    const listed = await run("guard", ["list"], { STATE_TABLE: table });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.output)).toMatchObject({
       holding: [{ provider: "descope" }],
       held: [{ person: "p1", changes: 1 }, { person: "p2" }, { person: "p3", provider: "zitadel" }],
     });
 
-    const released = await run(runGuardCli, ["release", "--provider", "descope", "--table", table], {
+    const released = await run("guard", ["release", "--provider", "descope", "--table", table], {
       QUEUE_URL: sqs.url("changes"),
     });
     expect(JSON.parse(released.output)).toEqual({ released: 2, providers: ["descope"] });
@@ -63,7 +62,7 @@ describe("npm run guard / npm run redrive, on the wire", () => {
     );
     expect((await holds.list()).holding).toEqual([]);
 
-    const discarded = await run(runGuardCli, ["discard", "--provider", "zitadel", "--table", table], {
+    const discarded = await run("guard", ["discard", "--provider", "zitadel", "--table", table], {
       DLQ_URL: sqs.url("dlq"),
     });
     expect(JSON.parse(discarded.output)).toEqual({ discarded: 1, providers: ["zitadel"] });
@@ -78,12 +77,12 @@ describe("npm run guard / npm run redrive, on the wire", () => {
     sqs.put("dlq2", "letter-2", { reason: "not applied after 8 receives" });
     const env = { QUEUE_URL: sqs.url("changes2"), DLQ_URL: sqs.url("dlq2") };
 
-    const dry = await run(runRedriveCli, ["--dry-run"], env);
+    const dry = await run("redrive", ["--dry-run"], env);
     expect(JSON.parse(dry.output)).toMatchObject({ dryRun: true, letters: 2, moved: 0 });
     expect(dry.output).toContain("unknown role admin");
     expect(sqs.messages("changes2")).toEqual([]);
 
-    const moved = await run(runRedriveCli, [], env);
+    const moved = await run("redrive", [], env);
     expect(moved.code).toBe(0);
     expect(JSON.parse(moved.output)).toMatchObject({ letters: 2, moved: 2 });
     expect(
@@ -96,11 +95,11 @@ describe("npm run guard / npm run redrive, on the wire", () => {
   });
 
   it("names what is missing and exits 2", async () => {
-    expect(await run(runGuardCli, ["list"])).toMatchObject({
+    expect(await run("guard", ["list"])).toMatchObject({
       code: 2,
       output: expect.stringContaining("--table"),
     });
-    expect(await run(runRedriveCli, ["--max", "x"], { QUEUE_URL: "q", DLQ_URL: "d" })).toMatchObject({
+    expect(await run("redrive", ["--max", "x"], { QUEUE_URL: "q", DLQ_URL: "d" })).toMatchObject({
       code: 2,
     });
   });

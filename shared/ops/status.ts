@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { redactLogValue } from "../logging/redact.ts";
+import type { AuditEntry } from "../sync/audit.ts";
+import { materialize } from "../sync/desired-state.ts";
+import type { PersonRecord } from "../sync/person-record.ts";
+import type { OperatorDeps, ScheduledChange } from "./operator-deps.ts";
+
+export const statusArgsSchema = z.strictObject({
+  /** A person key, a loginId, or a change id. */
+  id: z.string().min(1),
+  /** Days of the audit trail to show. */
+  days: z.int().min(1).max(3650).default(30),
+});
+export type StatusArgs = z.input<typeof statusArgsSchema>;
+
+export interface ProviderStatus {
+  provider: string;
+  userId?: string;
+  /** False while what the provider holds is not known for sure (see person-record.ts): the next sync checks. */
+  confirmed: boolean;
+  deleted: boolean;
+  /** What the provider last acknowledged, redacted as in logs. */
+  user: Record<string, unknown>;
+}
+
+export interface PersonStatus {
+  person: string;
+  /** The merged desired state, redacted as in logs. */
+  desired: { user: Record<string, unknown>; deleted: boolean };
+  providers: ProviderStatus[];
+  /** Pending future-dated changes; null where they cannot be looked up. */
+  scheduled: ScheduledChange[] | null;
+  held: { provider: string; op: string; heldAt: string; approved: boolean; changes: number }[];
+  deadLetters: AuditEntry[];
+  audit: AuditEntry[];
+}
+
+/** Where one change stands at each provider, from the audit trail. */
+export interface ChangeStatus {
+  id: string;
+  providers: {
+    provider: string;
+    applied: boolean;
+    at?: string;
+    last: Pick<AuditEntry, "outcome" | "at" | "reason">;
+  }[];
+  deadLettered?: Pick<AuditEntry, "at" | "reason">;
+}
+
+export type StatusResult =
+  | { found: true; via: "person" | "loginId" | "change"; person: PersonStatus; change?: ChangeStatus }
+  | { found: false; id: string; message: string };
+
+/**
+ * `npm run status`: everything idp-sync knows about a person, found by person key, loginId or change id;
+ * for a change id also where that change stands at each provider.
+ */
+export async function status(deps: OperatorDeps, input: StatusArgs): Promise<StatusResult> {
+  const { id, days } = statusArgsSchema.parse(input);
+  const found = await findPerson(deps, id);
+  if ("message" in found) return { found: false, id, message: found.message };
+  const person = await personStatus(deps, found.record, days);
+  if (found.via !== "change") return { found: true, via: found.via, person };
+  return { found: true, via: "change", person, change: changeStatus(id, person.audit) };
+}
+
+async function findPerson(
+  deps: OperatorDeps,
+  id: string,
+): Promise<{ record: PersonRecord; via: "person" | "loginId" | "change" } | { message: string }> {
+  const byKey = (await deps.store.get([id])).get(id);
+  if (byKey) return { record: byKey, via: "person" };
+  const owner = await deps.audit.personOfChange(id);
+  const byChange = owner === undefined ? undefined : (await deps.store.get([owner])).get(owner);
+  if (byChange) return { record: byChange, via: "change" };
+  const byLoginId = await deps.store.findByLoginId(id);
+  const [only] = byLoginId;
+  if (only && byLoginId.length === 1) return { record: only, via: "loginId" };
+  if (byLoginId.length > 1) {
+    const persons = byLoginId.map((record) => record.person).sort();
+    return {
+      message: `The loginId "${id}" belongs to ${persons.length} persons: ${persons.join(", ")}. Ask for one of them.`,
+    };
+  }
+  return {
+    message: `No person, loginId or change "${id}" is known (changes are known for as long as the audit trail keeps them).`,
+  };
+}
+
+async function personStatus(deps: OperatorDeps, record: PersonRecord, days: number): Promise<PersonStatus> {
+  const oldest = new Date((deps.now ?? Date.now)() - days * 86_400_000).toISOString();
+  const providers = Object.keys(record.providers).sort();
+  const [held, trail, scheduled] = await Promise.all([
+    Promise.all(
+      providers.map(async (provider) => (await deps.holds.get(provider, [record.person])).get(record.person)),
+    ),
+    deps.audit.forPerson(record.person),
+    deps.scheduledFor ? deps.scheduledFor(record.person) : Promise.resolve(null),
+  ]);
+  const audit = trail.filter((entry) => entry.at > oldest);
+  return redacted({
+    person: record.person,
+    desired: materialize(record.desired),
+    providers: providers.map((provider) => {
+      const state = record.providers[provider];
+      return {
+        provider,
+        ...(state?.userId === undefined ? {} : { userId: state.userId }),
+        confirmed: state?.unconfirmed !== true,
+        deleted: state?.deleted === true,
+        user: state?.user ?? {},
+      };
+    }),
+    scheduled,
+    held: held.flatMap((leaver) =>
+      leaver
+        ? [
+            {
+              provider: leaver.provider,
+              op: leaver.op,
+              heldAt: leaver.heldAt,
+              approved: leaver.approved === true,
+              changes: leaver.changes.length,
+            },
+          ]
+        : [],
+    ),
+    deadLetters: audit.filter((entry) => entry.outcome === "dead-lettered"),
+    audit,
+  });
+}
+
+function changeStatus(id: string, audit: readonly AuditEntry[]): ChangeStatus {
+  const entries = audit.filter((entry) => entry.changes.includes(id));
+  const byProvider = new Map<string, AuditEntry[]>();
+  for (const entry of entries)
+    if (entry.provider) byProvider.set(entry.provider, [...(byProvider.get(entry.provider) ?? []), entry]);
+  const letter = entries.findLast((entry) => entry.outcome === "dead-lettered");
+  return {
+    id,
+    providers: [...byProvider]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([provider, seen]) => {
+        // In step: the provider already held what the change asks for, so it needed no call.
+        const applied = seen.find((entry) => entry.outcome === "applied" || entry.outcome === "in-step");
+        const last = seen.at(-1) as AuditEntry;
+        return {
+          provider,
+          applied: applied !== undefined,
+          ...(applied ? { at: applied.at } : {}),
+          last: { outcome: last.outcome, at: last.at, ...(last.reason ? { reason: last.reason } : {}) },
+        };
+      }),
+    ...(letter
+      ? { deadLettered: { at: letter.at, ...(letter.reason ? { reason: letter.reason } : {}) } }
+      : {}),
+  };
+}
+
+/** As the logs show it: e-mail addresses and phone numbers masked, secrets never. */
+const redacted = <T>(value: T): T => JSON.parse(JSON.stringify(value, redactLogValue)) as T;
+
+/** The status as an operator reads it. */
+export function renderStatus(result: StatusResult): string {
+  if (!result.found) return result.message;
+  const { person } = result;
+  const lines = [`Person ${person.person} (found by ${result.via})`];
+  if (result.change) {
+    lines.push(`Change ${result.change.id}:`);
+    for (const entry of result.change.providers)
+      lines.push(
+        entry.applied
+          ? `  ${entry.provider}: applied at ${entry.at}`
+          : `  ${entry.provider}: not applied; last ${entry.last.outcome} at ${entry.last.at}${entry.last.reason ? ` (${entry.last.reason})` : ""}`,
+      );
+    if (result.change.providers.length === 0) lines.push("  no provider has reported on it");
+    if (result.change.deadLettered)
+      lines.push(
+        `  dead-lettered at ${result.change.deadLettered.at}: ${result.change.deadLettered.reason ?? ""}`,
+      );
+  }
+  lines.push(`Desired${person.desired.deleted ? " (deleted)" : ""}: ${JSON.stringify(person.desired.user)}`);
+  lines.push("Providers:");
+  for (const state of person.providers)
+    lines.push(
+      `  ${state.provider}: user id ${state.userId ?? "(none yet)"}, ${state.confirmed ? "confirmed" : "unconfirmed (the next sync checks)"}${state.deleted ? ", deleted" : ""}: ${JSON.stringify(state.user)}`,
+    );
+  if (person.providers.length === 0) lines.push("  none has acknowledged this person yet");
+  lines.push(
+    person.scheduled === null
+      ? "Scheduled changes: not looked up (see docs/operations.md)"
+      : `Scheduled changes: ${person.scheduled.length === 0 ? "none" : person.scheduled.map((slot) => `${slot.kind} from ${slot.source} at ${slot.at}`).join("; ")}`,
+  );
+  lines.push(
+    `Held leavers: ${person.held.length === 0 ? "none" : person.held.map((held) => `${held.provider} ${held.op} since ${held.heldAt}${held.approved ? " (released)" : ""}`).join("; ")}`,
+  );
+  lines.push(`Dead letters: ${person.deadLetters.length === 0 ? "none" : ""}`);
+  for (const letter of person.deadLetters)
+    lines.push(`  ${letter.at} ${letter.changes.join(",")}: ${letter.reason ?? ""}`);
+  lines.push(`Audit trail (${person.audit.length} entries):`);
+  for (const entry of person.audit)
+    lines.push(
+      `  ${entry.at} ${entry.provider ?? "idp-sync"} ${entry.outcome}${entry.op ? ` ${entry.op}` : ""}${entry.userId ? ` user ${entry.userId}` : ""} changes ${entry.changes.join(",")}${entry.reason ? `: ${entry.reason}` : ""}`,
+    );
+  return lines.join("\n");
+}
