@@ -98,9 +98,9 @@ async function personStatus(deps: OperatorDeps, record: PersonRecord, days: numb
     deps.scheduledFor ? deps.scheduledFor(record.person) : Promise.resolve(null),
   ]);
   const audit = trail.filter((entry) => entry.at > oldest);
-  return redacted({
+  return {
     person: record.person,
-    desired: materialize(record.desired),
+    desired: redacted(materialize(record.desired)),
     providers: providers.map((provider) => {
       const state = record.providers[provider];
       return {
@@ -108,7 +108,7 @@ async function personStatus(deps: OperatorDeps, record: PersonRecord, days: numb
         ...(state?.userId === undefined ? {} : { userId: state.userId }),
         confirmed: state?.unconfirmed !== true,
         deleted: state?.deleted === true,
-        user: state?.user ?? {},
+        user: redacted(state?.user ?? {}),
       };
     }),
     scheduled,
@@ -127,7 +127,7 @@ async function personStatus(deps: OperatorDeps, record: PersonRecord, days: numb
     ),
     deadLetters: audit.filter((entry) => entry.outcome === "dead-lettered"),
     audit,
-  });
+  };
 }
 
 function changeStatus(id: string, audit: readonly AuditEntry[]): ChangeStatus {
@@ -157,7 +157,10 @@ function changeStatus(id: string, audit: readonly AuditEntry[]): ChangeStatus {
   };
 }
 
-/** As the logs show it: e-mail addresses and phone numbers masked, secrets never. */
+/**
+ * A user as the logs show it: e-mail addresses and phone numbers masked, secrets never. Only the users:
+ * keys and provider ids stay as they are (an 18-digit ZITADEL id would pass for a phone number).
+ */
 const redacted = <T>(value: T): T => JSON.parse(JSON.stringify(value, redactLogValue)) as T;
 
 /** The status as an operator reads it. */

@@ -77,7 +77,8 @@ export function auditEntries(outcomes: BatchOutcomes): AuditEntry[] {
   const at = new Date(outcomes.at).toISOString();
   const entries: AuditEntry[] = [];
   const planned = [...outcomes.planned];
-  for (const { provider, results, guarded } of outcomes.providers) {
+  const byName = [...outcomes.providers].sort((a, b) => a.provider.localeCompare(b.provider));
+  for (const { provider, results, guarded } of byName) {
     const accounted = new Set<string>();
     const add = (person: string, entry: Omit<AuditEntry, "at" | "person" | "provider" | "changes">) => {
       accounted.add(person);

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoDbAuditTrail } from "../../shared/aws/dynamodb-audit-trail.ts";
 import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
+import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
 import { discardReason } from "../../shared/ops/guard-commands.ts";
 import { runOperatorCli } from "../../shared/ops/operator-cli.ts";
+import { entry } from "./audit-trail-contract.ts";
 import { leaver } from "./deprovisioning-holds-contract.ts";
 import { type Dynalite, startDynalite } from "./dynalite.ts";
 import { type FakeSqsQueues, startFakeSqsQueues } from "./fake-sqs-queues.ts";
+import { personRecord } from "./state-store-contract.ts";
 
 let dynamo: Dynalite;
 let sqs: FakeSqsQueues;
@@ -70,6 +74,39 @@ describe("npm run guard / npm run redrive, on the wire", () => {
       sqs.messages("dlq").map((message) => [message.body, message.attributes.reason?.StringValue]),
     ).toEqual([["b3", discardReason]]);
     expect((await holds.list("zitadel")).held).toEqual([]);
+  });
+
+  it("shows a person's status from the table, by person id, loginId and change id", async () => {
+    const table = await dynamo.createStateTable();
+    await new DynamoDbStateStore({ client: dynamo.client, tableName: table }).put(personRecord("p1", 0));
+    const at = Date.now() - 60_000;
+    await new DynamoDbAuditTrail({ client: dynamo.client, tableName: table, retentionDays: 30 }).record([
+      entry("p1", at, { changes: ["c-1"], userId: "U-p1" }),
+    ]);
+    await new DynamoDbDeprovisioningHolds({ client: dynamo.client, tableName: table }).hold([leaver("p1")]);
+
+    const byPerson = await run("status", ["p1", "--json"], { STATE_TABLE: table });
+    expect(byPerson.code).toBe(0);
+    expect(JSON.parse(byPerson.output)).toMatchObject({
+      found: true,
+      via: "person",
+      person: {
+        providers: [{ provider: "descope", userId: "U-p1", confirmed: true }],
+        held: [{ provider: "descope", op: "status", changes: 1 }],
+        scheduled: null,
+        audit: [{ outcome: "applied", changes: ["c-1"] }],
+      },
+    });
+    const byChange = await run("status", ["c-1", "--table", table]);
+    expect(byChange.output).toContain(`descope: applied at ${new Date(at).toISOString()}`);
+    expect(byChange.output).toContain("Scheduled changes: not looked up");
+    expect((await run("status", ["P1@example.com", "--json", "--table", table])).output).toContain(
+      '"via": "loginId"',
+    );
+    expect(await run("status", ["p9", "--table", table])).toMatchObject({
+      code: 1,
+      output: expect.stringMatching(/^No person/),
+    });
   });
 
   it("redrives the DLQ, after a dry run that moves nothing", async () => {
