@@ -16,7 +16,7 @@ export const stateTable = {
   timeToLiveAttribute: "expiresAt",
   /** The providers a person is present at (string set), which the user counters follow. */
   presenceAttribute: "presentAt",
-  /** Key prefix of the per-provider user counters. */
+  /** Key prefix of the per-provider user counters (shards of memberships, see users-membership.ts). */
   userCountPrefix: "users#",
   /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
   guardPrefix: "guard#",
