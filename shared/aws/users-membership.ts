@@ -14,14 +14,15 @@ import { stateTable } from "./state-table.ts";
  * so a crash between writing a person and counting them, and the retry after it, leave the count exact;
  * no recount is ever needed. A provider's count is the number of positive attributes over its shards.
  */
-const shards = 64;
 const memberPrefix = "m";
+/** The 64 characters a digest's first one can be: one shard each. */
+const shardNames = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-const digest = (person: string) => createHash("sha256").update(person).digest();
-const shardKey = (provider: string, shard: number) =>
-  `${stateTable.userCountPrefix}${JSON.stringify(provider)}#${String(shard).padStart(2, "0")}`;
-/** 96 bits of the person key's digest: short, fixed-size, and no personal data in the counters. */
-const memberAttribute = (hash: Buffer) => `${memberPrefix}${hash.subarray(0, 12).toString("base64url")}`;
+/** 96 bits of the person key's SHA-256, base64url: short, fixed-size, and no personal data in counts. */
+export const personDigest = (person: string) =>
+  createHash("sha256").update(person).digest().subarray(0, 12).toString("base64url");
+const shardKey = (provider: string, shard: string) =>
+  `${stateTable.userCountPrefix}${JSON.stringify(provider)}#${shard}`;
 
 /** Records at each provider whether the person (at record version `version`) is present there. */
 export async function setMembership(
@@ -32,17 +33,17 @@ export async function setMembership(
   providers: readonly string[],
   present: readonly string[],
 ): Promise<void> {
-  const hash = digest(person);
+  const digest = personDigest(person);
   await Promise.all(
     providers.map(async (provider) => {
       try {
         await client.send(
           new UpdateItemCommand({
             TableName: tableName,
-            Key: { [stateTable.partitionKey]: { S: shardKey(provider, (hash[0] ?? 0) % shards) } },
+            Key: { [stateTable.partitionKey]: { S: shardKey(provider, digest.slice(0, 1)) } },
             UpdateExpression: "SET #member = :member",
             ConditionExpression: "attribute_not_exists(#member) OR (#member < :version AND #member > :minus)",
-            ExpressionAttributeNames: { "#member": memberAttribute(hash) },
+            ExpressionAttributeNames: { "#member": `${memberPrefix}${digest}` },
             ExpressionAttributeValues: {
               ":member": { N: String(present.includes(provider) ? version : -version) },
               ":version": { N: String(version) },
@@ -64,7 +65,7 @@ export async function countMembers(
   tableName: string,
   provider: string,
 ): Promise<number> {
-  const keys = Array.from({ length: shards }, (_, shard) => shardKey(provider, shard));
+  const keys = [...shardNames].map((shard) => shardKey(provider, shard));
   let count = 0;
   for (const item of await batchGetItems(client, tableName, keys))
     for (const [name, value] of Object.entries(item))

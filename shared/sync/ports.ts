@@ -22,8 +22,17 @@ export interface StateStore {
 
 /** Where the deprovisioning guard keeps its window per provider and the leavers it holds, durably. */
 export interface DeprovisioningHolds {
-  /** Counts `count` leavers at `nowMs` in the provider's sliding window; resolves with the window after. */
-  addLeavers(provider: string, count: number, nowMs: number, windowSeconds: number): Promise<GuardWindow>;
+  /**
+   * Counts these persons as leavers at `nowMs` in the provider's sliding window; resolves with the window
+   * after. A person counts once per window however often they are added (a redelivery, a retry, a crash
+   * between counting and holding), so the count needs no repair. No persons: only reads the window.
+   */
+  addLeavers(
+    provider: string,
+    persons: readonly string[],
+    nowMs: number,
+    windowSeconds: number,
+  ): Promise<GuardWindow>;
   /** The provider holds every leaver from now on (keeps the first `since` when it already does). */
   startHolding(provider: string, since: string): Promise<void>;
   /** Stops holding and empties the window: an operator decided on what was held. */
