@@ -20,44 +20,14 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 describe("deprovisioning guard on DynamoDB (dynalite)", () => {
   it("holds 30 of 100 leavers in the table, and applies exactly those once released", async () => {
     const tableName = await dynamo.createStateTable();
-    const store = new DynamoDbStateStore({ client: dynamo.client, tableName });
     const holds = new DynamoDbDeprovisioningHolds({ client: dynamo.client, tableName });
-    const applied: PlannedOperation[] = [];
-    const provider: Provider = {
-      name: "descope",
-      leaverPolicy: "delete",
-      apply: async (operations) => {
-        applied.push(...operations);
-        return operations.map((operation) => ({ person: operation.person, result: "applied" }));
-      },
-    };
-    const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
-    const settings = { enabled: true, maxShare: 0.1, minPeople: 20, windowSeconds: 3600 };
-    const deps = {
-      store,
-      providers: [provider],
-      deadLetters: queue.deadLetterSink,
-      log: silent,
-      guard: { holds, settings },
-    };
-    let sent = 0;
-    const sync = (bodies: string[]) =>
-      syncChanges(
-        bodies.map((body) => {
-          sent += 1;
-          return { messageId: `m${sent}`, body };
-        }),
-        deps,
-      );
-    const persons = Array.from({ length: 100 }, (_, n) => `p${n}`);
-    await sync(persons.map((p) => JSON.stringify(change(p, 1, { loginId: `${p}@example.com` }))));
+    const { state, leave, store, sync, queue, persons } = await guarded(holds, tableName, "delete");
     expect(await store.countUsers("descope")).toBe(100);
-    applied.length = 0;
 
-    const report = await sync(persons.slice(0, 30).map((p) => JSON.stringify(change(p, 9, {}, "delete"))));
+    const report = await leave(0, 30);
 
     expect(report.held).toEqual({ descope: 30 });
-    expect(applied).toEqual([]);
+    expect(state.applied).toEqual([]);
     expect((await listHeld(holds)).held.map((held) => held.person).sort()).toEqual(
       persons.slice(0, 30).sort(),
     );
@@ -70,7 +40,7 @@ describe("deprovisioning guard on DynamoDB (dynalite)", () => {
     });
     await sync(requeued);
 
-    expect(applied.map((operation) => `${operation.op} ${operation.person}`).sort()).toEqual(
+    expect(state.applied.map((operation) => `${operation.op} ${operation.person}`).sort()).toEqual(
       persons
         .slice(0, 30)
         .map((p) => `delete ${p}`)
@@ -81,12 +51,16 @@ describe("deprovisioning guard on DynamoDB (dynalite)", () => {
   });
 
   /** 100 users at a provider that dies (no outcome) while `dying` is set, guarded by `holds`. */
-  async function guarded(holds: DynamoDbDeprovisioningHolds, tableName: string) {
+  async function guarded(
+    holds: DynamoDbDeprovisioningHolds,
+    tableName: string,
+    leaverPolicy: Provider["leaverPolicy"] = "deactivate",
+  ) {
     const store = new DynamoDbStateStore({ client: dynamo.client, tableName });
     const state = { dying: false, applied: [] as PlannedOperation[] };
     const provider: Provider = {
       name: "descope",
-      leaverPolicy: "deactivate",
+      leaverPolicy,
       apply: async (operations) => {
         if (state.dying) throw new Error("killed");
         state.applied.push(...operations);
@@ -115,8 +89,8 @@ describe("deprovisioning guard on DynamoDB (dynalite)", () => {
     await sync(persons.map((p) => JSON.stringify(change(p, 1, { loginId: `${p}@example.com` }))));
     state.applied.length = 0;
     const leave = (from: number, to: number) =>
-      sync(persons.slice(from, to).map((p) => JSON.stringify(change(p, 9, {}, "deactivate", `leave-${p}`))));
-    return { state, leave, store };
+      sync(persons.slice(from, to).map((p) => JSON.stringify(change(p, 9, {}, leaverPolicy, `leave-${p}`))));
+    return { state, leave, store, sync, queue, persons };
   }
 
   it("counts a leaver once however often it comes back: 15 leavers redelivered three times stay 15", async () => {

@@ -5,29 +5,12 @@ import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import { localOperatorDeps } from "../../local/operator-endpoint.ts";
 import { operatorCommands } from "../../shared/ops/commands.ts";
 import { MemoryDeprovisioningHolds } from "../../shared/sync/memory-deprovisioning-holds.ts";
-import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
+import type { Log } from "../../shared/sync/ports.ts";
 import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
+import { ScriptedProvider } from "../sync/scripted-provider.ts";
 
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 export const t0 = Date.UTC(2026, 2, 1, 9);
-
-/** Answers as the script says per person; applied operations get the user id `<name>-<person>`. */
-export class ScriptedProvider implements Provider {
-  readonly leaverPolicy = "deactivate" as const;
-  readonly name: string;
-  script: Record<string, OperationOutcome["result"]> = {};
-  constructor(name: string) {
-    this.name = name;
-  }
-  async apply(operations: readonly PlannedOperation[]): Promise<OperationOutcome[]> {
-    return operations.map(({ person }) => {
-      const result = this.script[person] ?? "applied";
-      if (result === "applied") return { person, result, userId: `${this.name}-${person}` };
-      return { person, result, reason: `${this.name} refused` };
-    });
-  }
-}
 
 /** The in-memory adapters the local runtime's operator endpoint works on, fed by the real sync core. */
 export function operatorHarness(guard = { maxShare: 0.1, minPeople: 20 }) {

@@ -4,30 +4,13 @@ import { MemoryQueue } from "../../local/memory-queue.ts";
 import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { AuditEntry } from "../../shared/sync/audit.ts";
 import { MemoryDeprovisioningHolds } from "../../shared/sync/memory-deprovisioning-holds.ts";
-import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { AuditTrail, Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
+import type { AuditTrail, Log } from "../../shared/sync/ports.ts";
 import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
 import { change } from "./fixtures.ts";
+import { ScriptedProvider } from "./scripted-provider.ts";
 
 const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 const t0 = Date.UTC(2026, 2, 1, 9);
-
-/** Answers each person as the script says; applied creates get `U-<person>`. */
-class ScriptedProvider implements Provider {
-  readonly leaverPolicy = "deactivate" as const;
-  readonly name: string;
-  script: Record<string, OperationOutcome["result"]> = {};
-  constructor(name: string) {
-    this.name = name;
-  }
-  async apply(operations: readonly PlannedOperation[]): Promise<OperationOutcome[]> {
-    return operations.map(({ person }) => {
-      const result = this.script[person] ?? "applied";
-      if (result === "applied") return { person, result, userId: `U-${person}` };
-      return { person, result, reason: `${this.name} says no to ann@example.com` };
-    });
-  }
-}
 
 function setup(audit: AuditTrail = new MemoryAuditTrail({ retentionDays: 30, now: () => t0 })) {
   const descope = new ScriptedProvider("descope");
@@ -75,7 +58,7 @@ describe("the audit trail of syncChanges", () => {
         at,
         person: "p1",
         provider: "descope",
-        userId: "U-p1",
+        userId: "descope-p1",
         outcome: "applied",
         op: "create",
         changes: ["c1", "c2"],
@@ -84,7 +67,7 @@ describe("the audit trail of syncChanges", () => {
         at,
         person: "p1",
         provider: "zitadel",
-        userId: "U-p1",
+        userId: "zitadel-p1",
         outcome: "applied",
         op: "create",
         changes: ["c1", "c2"],
@@ -98,13 +81,13 @@ describe("the audit trail of syncChanges", () => {
         outcome: "retried",
         op: "create",
         changes: ["c3"],
-        reason: "descope says no to ***@example.com",
+        reason: "descope refused",
       },
       {
         at,
         person: "p2",
         provider: "zitadel",
-        userId: "U-p2",
+        userId: "zitadel-p2",
         outcome: "applied",
         op: "create",
         changes: ["c3"],
@@ -121,14 +104,14 @@ describe("the audit trail of syncChanges", () => {
 
     const entries = (await audit.forPerson("p1")).map(({ at: _at, person: _p, ...rest }) => rest);
     expect(entries).toEqual<Omit<AuditEntry, "at" | "person">[]>([
-      { provider: "descope", userId: "U-p1", outcome: "applied", op: "create", changes: ["c1"] },
-      { provider: "zitadel", userId: "U-p1", outcome: "applied", op: "create", changes: ["c1"] },
+      { provider: "descope", userId: "descope-p1", outcome: "applied", op: "create", changes: ["c1"] },
+      { provider: "zitadel", userId: "zitadel-p1", outcome: "applied", op: "create", changes: ["c1"] },
       { provider: "descope", outcome: "in-step", changes: ["c1"] },
       { provider: "zitadel", outcome: "in-step", changes: ["c1"] },
       // minPeople 1 and one user: the first leaver is over the threshold at descope.
       {
         provider: "descope",
-        userId: "U-p1",
+        userId: "descope-p1",
         outcome: "held",
         op: "status",
         changes: ["c9"],
@@ -136,7 +119,7 @@ describe("the audit trail of syncChanges", () => {
       },
       {
         provider: "zitadel",
-        userId: "U-p1",
+        userId: "zitadel-p1",
         outcome: "held",
         op: "status",
         changes: ["c9"],
@@ -163,15 +146,30 @@ describe("the audit trail of syncChanges", () => {
         provider: "zitadel",
         outcome: "rejected",
         changes: ["c1"],
-        reason: "zitadel says no to ***@example.com",
+        reason: "zitadel refused",
       },
       {
         provider: undefined,
         outcome: "dead-lettered",
         changes: ["c1"],
-        reason: "zitadel: zitadel says no to ***@example.com",
+        reason: "zitadel: zitadel refused",
       },
     ]);
+  });
+
+  it("keeps reasons masked as in logs and short", async () => {
+    const { sync, descope, audit } = setup();
+    descope.apply = async (operations) =>
+      operations.map(({ person }) => ({
+        person,
+        result: "rejected" as const,
+        reason: `loginId ann@example.com exists; ${"x".repeat(400)}`,
+      }));
+    await sync(change("p1", 1, { loginId: "ann" }, "upsert", "c1"));
+
+    const [rejected] = await audit.forPerson("p1");
+    expect(rejected?.reason).toMatch(/^loginId \*\*\*@example\.com exists; x+…$/);
+    expect(rejected?.reason).toHaveLength(300);
   });
 
   it("never fails the batch when the trail cannot be written", async () => {
