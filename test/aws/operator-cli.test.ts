@@ -76,6 +76,27 @@ describe("npm run guard / npm run redrive, on the wire", () => {
     expect((await holds.list("zitadel")).held).toEqual([]);
   });
 
+  it("releases and discards one person's held leavers (--person) and stops holding once none is undecided", async () => {
+    const table = await dynamo.createStateTable();
+    const holds = new DynamoDbDeprovisioningHolds({ client: dynamo.client, tableName: table });
+    await holds.startHolding("descope", "2026-01-01T00:00:00.000Z");
+    await holds.hold([leaver("p1", ["q1"]), leaver("p2", ["q2"]), leaver("p2", ["q2"], "zitadel")]);
+    const env = { STATE_TABLE: table, QUEUE_URL: sqs.url("person-changes"), DLQ_URL: sqs.url("person-dlq") };
+
+    const released = await run("guard", ["release", "--person", "p2"], env);
+    expect(JSON.parse(released.output)).toEqual({ released: 2, providers: ["zitadel"] });
+    expect(sqs.messages("person-changes").map((message) => message.body)).toEqual(["q2"]);
+    // p1 is still undecided at descope: descope keeps holding.
+    expect((await holds.list()).holding.map((entry) => entry.provider)).toEqual(["descope"]);
+    const discarded = await run("guard", ["discard", "--person", "p1", "--provider", "descope"], env);
+    // p1 was the last undecided leaver at descope: descope stops holding.
+    expect(JSON.parse(discarded.output)).toEqual({ discarded: 1, providers: ["descope"] });
+    expect(sqs.messages("person-dlq").map((message) => message.body)).toEqual(["q1"]);
+
+    expect((await holds.list()).holding).toEqual([]);
+    expect((await holds.list("descope")).held).toEqual([{ ...leaver("p2", ["q2"]), approved: true }]);
+  });
+
   it("shows a person's status from the table, by person id, loginId and change id", async () => {
     const table = await dynamo.createStateTable();
     await new DynamoDbStateStore({ client: dynamo.client, tableName: table }).put(personRecord("p1", 0));
