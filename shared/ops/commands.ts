@@ -2,7 +2,8 @@ import { z } from "zod";
 import { UsageError } from "./cli-args.ts";
 import { discardHeld, listHeld, releaseHeld } from "./guard-commands.ts";
 import type { OperatorDeps } from "./operator-deps.ts";
-import { renderStatus, type StatusResult, status, statusArgsSchema } from "./status.ts";
+import { type StatusResult, status, statusArgsSchema } from "./status.ts";
+import { renderStatus } from "./status-text.ts";
 
 export type CliOptions = Record<string, { type: "string" | "boolean"; description: string }>;
 
