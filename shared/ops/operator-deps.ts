@@ -1,4 +1,4 @@
-import type { ScheduleSlot } from "../sync/change-scheduler.ts";
+import type { ScheduleSlot } from "../ports/change-scheduler.ts";
 import type { AuditTrail, DeadLetterSink, DeprovisioningHolds, StateStore } from "../sync/ports.ts";
 
 /** A dead letter as redrive lists or moves it: never its attributes, which may hold personal data. */

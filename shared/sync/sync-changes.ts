@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ImportSecrets } from "../model/user.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
+import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
 import { type ProviderOutcomes, recordOutcomes } from "./audit.ts";
-import type { ChangeScheduler } from "./change-scheduler.ts";
 import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
@@ -52,12 +53,6 @@ export interface SyncDeps {
   /** Keeps every outcome, with the changes behind it, for operators (`npm run status`). */
   audit?: AuditTrail;
 }
-
-export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
-export type RefreshResult =
-  | { result: "resolved"; change: MergeableChange }
-  | { result: "retry"; reason: string }
-  | { result: "rejected"; reason: string };
 
 export interface RetryRequest {
   messageId: string;

@@ -1,5 +1,5 @@
 import type { Fetch, HttpResponse } from "../../http/request.ts";
-import type { SecretReader } from "../../sync/ports.ts";
+import type { SecretReader } from "../../ports/common.ts";
 
 /** The employee as an HR API returned it, or why not (to retry later, or never). */
 export type HrRead =
