@@ -55,7 +55,13 @@ export class DynamoDbAuditTrail implements AuditTrail {
       group.entries.push(entry);
       byDay.set(key, group);
     }
-    await forEachLimited([...byDay], writeConcurrency, ([key, group]) => this.#append(key, group));
+    // One person's day that cannot take more (an item is at most 400 KB) must not cost the others theirs.
+    let failed = 0;
+    await forEachLimited([...byDay], writeConcurrency, ([key, group]) =>
+      this.#append(key, group).catch(() => {
+        failed += 1;
+      }),
+    );
     const persons = new Map(
       entries.flatMap((entry) => entry.changes.map((id) => [id, entry.person] as const)),
     );
@@ -72,6 +78,7 @@ export class DynamoDbAuditTrail implements AuditTrail {
       }),
     );
     await forEachLimited(chunk(writes, maxBatchWrites), writeConcurrency, (part) => this.#batchWrite(part));
+    if (failed > 0) throw new Error(`the audit entries of ${failed} persons could not be written`);
   }
 
   async forPerson(person: string): Promise<AuditEntry[]> {

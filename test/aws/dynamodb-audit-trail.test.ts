@@ -44,6 +44,27 @@ describe("DynamoDbAuditTrail", () => {
     expect((await read("auditchange#c1"))?.expiresAt).toEqual({ N: String((t0 + 7 * 86_400_000) / 1000) });
   });
 
+  it("writes every other person's entries when one person's day is full, then says so", async () => {
+    const tableName = await dynamo.createStateTable();
+    const trail = new DynamoDbAuditTrail({
+      client: dynamo.client,
+      tableName,
+      retentionDays: 30,
+      now: () => t0,
+    });
+    const long = (n: number) => entry("busy", t0, { changes: [`c${n}`], reason: "x".repeat(290) });
+    // About 330 bytes each: 1,300 entries are over DynamoDB's 400 KB item limit.
+    await expect(
+      trail.record([
+        ...Array.from({ length: 1300 }, (_, n) => long(n)),
+        entry("calm", t0, { changes: ["k"] }),
+      ]),
+    ).rejects.toThrow("the audit entries of 1 persons could not be written");
+
+    expect(await trail.forPerson("calm")).toEqual([entry("calm", t0, { changes: ["k"] })]);
+    expect(await trail.personOfChange("k")).toBe("calm");
+  });
+
   it("shares the person-records table without the state store seeing its items", async () => {
     const tableName = await dynamo.createStateTable();
     const trail = new DynamoDbAuditTrail({ client: dynamo.client, tableName, retentionDays: 30 });
