@@ -24,7 +24,7 @@ export interface DynamoDbAuditTrailOptions {
 const dayMs = 86_400_000;
 /** BatchWriteItem takes at most 25 requests; writes of one batch go out this many at a time. */
 const maxBatchWrites = 25;
-const writeConcurrency = 16;
+const writeConcurrency = 32;
 const unprocessedAttempts = 8;
 
 /**
