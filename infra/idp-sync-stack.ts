@@ -282,6 +282,7 @@ export class IdpSyncStack extends Stack {
    */
   #changeScheduling(changes: Queue, schedulers: readonly NodejsFunction[]) {
     const group = new ScheduleGroup(this, "Leavers");
+    new CfnOutput(this, "ScheduleGroupName", { value: group.scheduleGroupName });
     const role = new Role(this, "SchedulerRole", {
       assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {
         conditions: { StringEquals: { "aws:SourceAccount": this.account } },

@@ -43,6 +43,12 @@ export const deprovisioningGuardSchema = z.strictObject({
 });
 export type DeprovisioningGuardConfig = z.infer<typeof deprovisioningGuardSchema>;
 
+/** The audit trail: every provider outcome with the changes behind it, kept in the state table. */
+export const auditSchema = z.strictObject({
+  /** Days an entry is kept (DynamoDB's TTL removes it after that; reads skip it from then on too). */
+  retentionDays: z.int().min(1).max(3650).default(30),
+});
+
 /** Thresholds of the CloudWatch alarms the stack creates. */
 export const alarmsSchema = z.strictObject({
   /** Alarm when the oldest change in the queue has waited longer than this. */
@@ -63,6 +69,7 @@ export const configSchema = z.strictObject({
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
+  audit: auditSchema.prefault({}),
   /**
    * The region (ISO 3166-1 alpha-2, e.g. "DE") phone numbers written without their +country prefix are
    * read in; providers receive every number in E.164. Unset: such numbers are refused (dead-lettered with

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
+import { type ProviderOutcomes, recordOutcomes } from "./audit.ts";
 import { scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type MergeableChange, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
@@ -15,7 +16,15 @@ import {
   type Refusal,
   withCreateIntents,
 } from "./plan-batch.ts";
-import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import type {
+  AuditTrail,
+  DeadLetter,
+  DeadLetterSink,
+  Log,
+  OperationOutcome,
+  Provider,
+  StateStore,
+} from "./ports.ts";
 import { incompleteRecheck } from "./readiness.ts";
 import { updateRecords } from "./state-updates.ts";
 
@@ -42,6 +51,8 @@ export interface SyncDeps extends PlanningDeps {
   scheduler?: ChangeScheduler;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
+  /** Keeps every outcome, with the changes behind it, for operators (`npm run status`). */
+  audit?: AuditTrail;
 }
 
 export interface RetryRequest {
@@ -82,6 +93,8 @@ interface ProviderResults {
   /** Per person: why providers rejected its operation for good. */
   rejections: Map<string, string[]>;
   held: Record<string, number>;
+  /** Each provider's operations with their outcomes and the guard's decisions, for the audit trail. */
+  audited: ProviderOutcomes[];
 }
 
 /**
@@ -95,6 +108,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   await recordAcknowledged(records, results.acknowledged, run, deps);
   await scheduleRechecks(records, results.acknowledged, run, deps);
   await deadLetterRejected(results.rejections, run, deps);
+  await recordAudit(records, results, run, deps);
   return reportOf(run, results);
 }
 
@@ -159,7 +173,13 @@ async function applyToProviders(
   run: SyncRun,
   deps: SyncDeps,
 ): Promise<ProviderResults> {
-  const results: ProviderResults = { outcomes: {}, acknowledged: new Map(), rejections: new Map(), held: {} };
+  const results: ProviderResults = {
+    outcomes: {},
+    acknowledged: new Map(),
+    rejections: new Map(),
+    held: {},
+    audited: [],
+  };
   // The desired person is the same for every provider: materialized (and its roles derived) once.
   const desiredByPerson = new Map(
     [...records].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
@@ -175,6 +195,7 @@ async function applyToProviders(
       if (guarded.held.length > 0) results.held[provider.name] = guarded.held.length;
       const answered = await applySafely(provider, guarded.apply, deps);
       await guarded.settle(answered);
+      results.audited.push({ provider: provider.name, results: answered, guarded });
       collectOutcomes(provider.name, answered, run, results, deps.log);
       collectRefusals(provider.name, planned.refused, results);
     }),
@@ -285,6 +306,22 @@ async function deadLetterRejected(rejections: ProviderResults["rejections"], run
       run.letters.push({ body: message.body, reason: reasons.join("; ") });
   }
   if (run.letters.length > 0) await deps.deadLetters.send(run.letters);
+}
+
+/** Keeps every outcome of the batch, with the changes behind it, for operators (never fails the batch). */
+async function recordAudit(
+  records: ReadonlyMap<string, PersonRecord>,
+  results: ProviderResults,
+  run: SyncRun,
+  deps: SyncDeps,
+) {
+  await recordOutcomes(deps, {
+    at: now(deps),
+    providers: results.audited,
+    planned: records.keys(),
+    letters: run.letters,
+    changeIdsOf: (person) => run.byPerson.get(person)?.changes.map((change) => change.id) ?? [],
+  });
 }
 
 function reportOf(run: SyncRun, { outcomes, held }: ProviderResults): SyncReport {

@@ -3,11 +3,11 @@ import type { UserChange } from "../../shared/model/change.ts";
 import type { CanonicalUser } from "../../shared/model/user.ts";
 import { syncChanges } from "../../shared/sync/sync-changes.ts";
 import { change } from "./fixtures.ts";
-import { ScriptedProvider, setup } from "./scripted-provider.ts";
+import { RecordingProvider, setup } from "./recording-provider.ts";
 
 /** A provider that, like ZITADEL, cannot create a user without an e-mail. */
 const needsEmail = () =>
-  Object.assign(new ScriptedProvider("zitadel"), {
+  Object.assign(new RecordingProvider("zitadel"), {
     missingForCreate: (user: CanonicalUser) => (user.email ? undefined : "an e-mail address is required"),
   });
 
@@ -16,7 +16,7 @@ const hour = 3_600_000;
 describe("syncChanges: a person not creatable yet", () => {
   it("waits in the desired state, with no call and no dead letter, and is created when the data arrives", async () => {
     const zitadel = needsEmail();
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     const { deps, message, queue, store } = setup(zitadel, descope);
     const early = await syncChanges([message(change("p1", 10, { loginId: "ann", givenName: "Ann" }))], deps);
     expect(early).toMatchObject({ retry: [], deadLettered: 0 });
@@ -74,7 +74,7 @@ describe("syncChanges: a person not creatable yet", () => {
 
 describe("syncChanges: phone numbers", () => {
   it("sends numbers in E.164, reading national ones in the configured region", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     const { deps, message } = setup(descope);
     await syncChanges([message(change("p1", 10, { loginId: "ann", phone: "030 1234567" }))], {
       ...deps,
@@ -86,7 +86,7 @@ describe("syncChanges: phone numbers", () => {
   });
 
   it("never sends a number it cannot read: dead-letters that change, still applies a leaver", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     const { deps, message, queue } = setup(descope);
     const unreadable = message(change("p1", 10, { loginId: "ann", phone: "0791234567" }));
     const report = await syncChanges([unreadable], deps);

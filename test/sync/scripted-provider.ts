@@ -1,41 +1,19 @@
-import { MemoryQueue } from "../../local/memory-queue.ts";
-import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { ApplyContext, Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
-import type { QueuedMessage } from "../../shared/sync/sync-changes.ts";
+import type { OperationOutcome, Provider } from "../../shared/sync/ports.ts";
 
-export const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Records every operation it is asked to apply and answers with a scripted result per person. */
-/** A provider double for one unit of the sync core. */
+/** Answers as the script says per person; applied operations get the user id `<name>-<person>`. */
 export class ScriptedProvider implements Provider {
   readonly leaverPolicy = "deactivate" as const;
-  readonly calls: PlannedOperation[][] = [];
-  readonly contexts: ApplyContext[] = [];
-  script: (operation: PlannedOperation) => OperationOutcome = (operation) => ({
-    person: operation.person,
-    result: "applied",
-    userId: `id-${operation.person}`,
-  });
   readonly name: string;
+  script: Record<string, OperationOutcome["result"]> = {};
   constructor(name: string) {
     this.name = name;
   }
-  async apply(operations: readonly PlannedOperation[], context: ApplyContext = {}) {
-    this.calls.push([...operations]);
-    this.contexts.push(context);
-    return operations.map((operation) => this.script(operation));
+  async apply(operations: readonly PlannedOperation[]): Promise<OperationOutcome[]> {
+    return operations.map(({ person }) => {
+      const result = this.script[person] ?? "applied";
+      if (result === "applied") return { person, result, userId: `${this.name}-${person}` };
+      return { person, result, reason: `${this.name} refused` };
+    });
   }
-}
-
-export function setup(...providers: ScriptedProvider[]) {
-  const store = new MemoryStateStore();
-  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
-  const deps = { store, providers, deadLetters: queue.deadLetterSink, log: silent };
-  let sent = 0;
-  const message = (body: unknown): QueuedMessage => {
-    sent += 1;
-    return { messageId: `m${sent}`, body: typeof body === "string" ? body : JSON.stringify(body) };
-  };
-  return { store, queue, deps, message };
 }
