@@ -20,8 +20,6 @@ describe("a whole sync against a ZITADEL instance that answers in German", () =>
     stack = await startTestStack(
       (config) => ({
         ...config,
-        // Off: the guard counts a leaver again at every retry, and the faults here make many (a separate issue).
-        deprovisioningGuard: { enabled: false },
         providers: config.providers.map((provider) =>
           provider.type === "zitadel" ? { ...provider, requestTimeoutMs: 300 } : provider,
         ),
