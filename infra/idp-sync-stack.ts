@@ -35,5 +35,7 @@ export class IdpSyncStack extends Stack {
     new CfnOutput(this, "StateTableName", { value: table.tableName });
     new CfnOutput(this, "DashboardName", { value: monitoring.dashboard.dashboardName });
     new CfnOutput(this, "AlarmTopicArn", { value: monitoring.alarmTopic.topicArn });
+    if (this.idpSync.scheduleGroup)
+      new CfnOutput(this, "ScheduleGroupName", { value: this.idpSync.scheduleGroup.scheduleGroupName });
   }
 }

@@ -56,6 +56,8 @@ export class IdpSync extends Construct {
   readonly ingest: LambdaFunction;
   readonly sync: LambdaFunction;
   readonly monitoring: IdpSyncMonitoring;
+  /** The EventBridge Scheduler group of held changes, when the configuration holds any. */
+  readonly scheduleGroup?: ScheduleGroup;
   readonly #logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: IdpSyncProps) {
@@ -128,14 +130,16 @@ export class IdpSync extends Construct {
     if (config.scim.length > 0) this.#scimIntake();
     if (config.webhooks.length > 0) this.#replayClaims();
     // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
-    // brings deactivated persons back when a provider's deleteAfterDays falls due.
+    // brings deactivated persons back when a provider's deleteAfterDays falls due, and persons ZITADEL
+    // cannot create yet (no e-mail or names) when their wait for the data runs out.
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
+    const waitsForData = config.providers.some((provider) => provider.type === "zitadel");
     const schedulers = [
       ...(config.webhooks.length > 0 ? [this.ingest] : []),
-      ...(refreshes || delayedDeletes ? [this.sync] : []),
+      ...(refreshes || delayedDeletes || waitsForData ? [this.sync] : []),
     ];
-    if (schedulers.length > 0) this.#changeScheduling(schedulers);
+    if (schedulers.length > 0) this.scheduleGroup = this.#changeScheduling(schedulers);
 
     this.api = this.#api(config);
     this.monitoring = new IdpSyncMonitoring(this, "Monitoring", {
@@ -222,18 +226,21 @@ export class IdpSync extends Construct {
 
   /**
    * SCIM answers reads from the table and merges every accepted write into the person's record at once
-   * (read-your-writes); its groups live there too. Ingest never deletes a person: only group items.
+   * (read-your-writes); its groups and userName claims live there too. Ingest never deletes a person: only
+   * group items and the claims of userNames given up.
    */
   #scimIntake() {
     this.#tableAccess(this.ingest, [...readItems, "dynamodb:PutItem"]);
-    const groupKeys = [stateTable.scimGroupPrefix, stateTable.scimGroupDirectoryPrefix].map(
-      (prefix) => `${prefix}*`,
-    );
+    const deletableKeys = [
+      stateTable.scimGroupPrefix,
+      stateTable.scimGroupDirectoryPrefix,
+      stateTable.userNamePrefix,
+    ].map((prefix) => `${prefix}*`);
     this.ingest.addToRolePolicy(
       new PolicyStatement({
         actions: ["dynamodb:DeleteItem"],
         resources: [this.table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": groupKeys } },
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": deletableKeys } },
       }),
     );
   }
@@ -290,6 +297,7 @@ export class IdpSync extends Construct {
       fn.addEnvironment("SCHEDULER_ROLE_ARN", role.roleArn);
       fn.addEnvironment("QUEUE_ARN", this.changes.queueArn);
     }
+    return group;
   }
 
   /** Every request goes to ingest, which authenticates it; the stage throttles and logs each request. */

@@ -29,8 +29,8 @@ describe("sync capacity", () => {
 
   it("follows the limits and batch sizes: higher limits or bigger calls allow more invocations", () => {
     const generous = { ...descope, rateLimits: { createPerMinute: 1000 }, maxUsersPerBatch: 500 };
-    // min(1000/60 × 26.1 ÷ 1, 500/60 × 26.1 ÷ 1) = min(435, 217) = 217: the other-paths limit binds.
-    expect(derivedSyncConcurrency(config({ providers: [generous] }))).toBe(217);
+    // min(1000/60 × 26.1 ÷ 1, 200/60 × 26.1 ÷ 1) = min(435, 87) = 87: the other-paths limit binds.
+    expect(derivedSyncConcurrency(config({ providers: [generous] }))).toBe(87);
     expect(derivedSyncConcurrency(config({ queue: { batchSize: 100 } }))).toBe(43); // 1.67 × 26.1 ÷ 1
   });
 

@@ -253,7 +253,7 @@ describe("IdpSyncStack with the example configuration", () => {
       ...readTable,
       "dynamodb:PutItem": ["State"],
       "dynamodb:DeleteItem": [
-        'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["scimgroup#*","scimgroups#*"]}}',
+        'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["scimgroup#*","scimgroups#*","username#*"]}}',
       ],
     });
   });
@@ -420,6 +420,21 @@ describe("IdpSyncStack with a provider that deletes leavers after some days", ()
     const ingest = permissions(template, "Ingest");
     expect(Object.keys(ingest).filter((action) => /^(scheduler|iam):/.test(action))).toEqual([]);
     expect(ingest["dynamodb:PutItem"]).toEqual(["State"]);
+  });
+});
+
+describe("IdpSyncStack with ZITADEL, which cannot create a person without e-mail and names", () => {
+  it("lets sync schedule the check that dead-letters a person whose data never arrives", () => {
+    const config = parseConfig({
+      ...(exampleConfig as ConfigInput),
+      webhooks: [],
+      providers: [
+        { type: "zitadel", name: "zitadel", secretName: "idp-sync/zitadel", baseUrl: "https://z.example" },
+      ],
+    });
+    const sync = permissions(synth(config).template, "Sync");
+    expect(sync["scheduler:CreateSchedule"]).toHaveLength(1);
+    expect(sync["iam:PassRole"]).toEqual(["SchedulerRole"]);
   });
 });
 
