@@ -316,7 +316,9 @@ export class IdpSync extends Construct {
         "body, compared in constant time. An API Gateway authorizer cannot verify a signature over the body.",
     });
     const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: this.#logRetention });
-    new HttpStage(this, "ApiStage", {
+    // Where HttpApi puts its own default stage: an existing deployment keeps its stage (a second "$default"
+    // would collide with it).
+    new HttpStage(api, "DefaultStage", {
       httpApi: api,
       stageName: "$default",
       autoDeploy: true,

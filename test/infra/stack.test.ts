@@ -289,6 +289,23 @@ describe("IdpSyncStack with the example configuration", () => {
     expect(json).not.toContain("{{resolve:secretsmanager");
   });
 
+  it("keeps the logical ids a stack deployed before the IdpSync construct had (no replaced table or queue)", () => {
+    const ids = Object.keys(template.toJSON().Resources);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "State1C20CC9A",
+        "Changes510ED4B0",
+        "DeadLettersBBF8BAAB",
+        "ApiF70053CD",
+        "ApiDefaultStage189A7074",
+        "Ingest4069586C",
+        "SyncEC3EAE86",
+        "IngestLogs7327CBDC",
+        "SyncLogs82B3FA1D",
+      ]),
+    );
+  });
+
   it("outputs the API URL, the queue URLs and the table name", () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
