@@ -125,7 +125,8 @@ export class IdpSync extends Construct {
       }),
     );
     this.deadLetters.grantSendMessages(this.sync);
-    this.#tableAccess(this.sync, [...readItems, ...writeItems]);
+    // The audit trail is written in batches.
+    this.#tableAccess(this.sync, [...readItems, ...writeItems, "dynamodb:BatchWriteItem"]);
     this.#grantSecrets(config);
     if (config.scim.length > 0) this.#scimIntake();
     if (config.webhooks.length > 0) this.#replayClaims();
