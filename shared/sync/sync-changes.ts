@@ -277,7 +277,10 @@ function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
 
 /** The person as every provider should hold them: the merged desired state plus the roles rules grant. */
-function desiredPersonOf(record: PersonRecord, { roleRules = [] }: SyncDeps): DesiredPerson {
+export function desiredPersonOf(
+  record: PersonRecord,
+  { roleRules = [] }: Pick<SyncDeps, "roleRules">,
+): DesiredPerson {
   const desired = materialize(record.desired);
   return roleRules.length === 0
     ? desired

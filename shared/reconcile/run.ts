@@ -1,0 +1,112 @@
+import type { RoleRules } from "../config/role-rules.ts";
+import type { DirectoryReader, SourceSnapshot } from "../sources/directory/reader.ts";
+import type { PersonRecord } from "../sync/person-record.ts";
+import type { ChangeQueue, Log, StateStore } from "../sync/ports.ts";
+import { type AppliedPlan, applyPlan } from "./apply.ts";
+import { type ReconcilePlan, reconcilePlan } from "./plan.ts";
+import type { ProviderDirectory } from "./ports.ts";
+import { readListing, readSnapshot } from "./read.ts";
+
+/** What a run reports as it goes: pages read (source, providers, state) and people planned. */
+export type ReconcileProgress = (event: { phase: string; items: number }) => void;
+
+export interface ReconcileDeps {
+  sources: readonly DirectoryReader[];
+  directories: readonly ProviderDirectory[];
+  store: StateStore;
+  queue: ChangeQueue;
+  log: Log;
+  roleRules?: RoleRules;
+  /** Sources whose absent people are not leavers (another source provisions people too). */
+  withoutLeavers?: readonly string[];
+  now?: () => number;
+  progress?: ReconcileProgress;
+}
+
+export interface ReconcileArgs {
+  /** The source to read; may be left out when exactly one is configured. */
+  source?: string;
+  /** Only this provider (default: every provider). */
+  provider?: string;
+  /** Plan only: nothing is written or sent. */
+  dryRun?: boolean;
+  /** Epoch ms after which no page is read (Lambda: its deadline less a margin). */
+  deadline?: number;
+  /** A snapshot an earlier invocation stopped reading at its deadline: the read resumes from its cursor. */
+  resume?: SourceSnapshot;
+}
+
+export type ReconcileResult =
+  | { status: "planned"; plan: ReconcilePlan; applied?: AppliedPlan }
+  /** The read stopped at the deadline: nothing planned yet; the snapshot so far, with where to resume. */
+  | { status: "partial"; snapshot: SourceSnapshot };
+
+/**
+ * One reconcile run of one source against the providers: reads the source's directory, every provider's
+ * users and the state, plans, and (unless a dry run) applies the plan through the normal queue.
+ */
+export async function runReconcile(deps: ReconcileDeps, args: ReconcileArgs): Promise<ReconcileResult> {
+  const reader = pickSource(deps.sources, args.source);
+  const directories = deps.directories.filter(
+    (directory) => !args.provider || directory.provider === args.provider,
+  );
+  if (args.provider && directories.length === 0) throw new Error(`no provider named "${args.provider}"`);
+  const now = deps.now ?? Date.now;
+  const onPage = (phase: string) => (items: number) => deps.progress?.({ phase, items });
+  const read = { log: deps.log, now, ...(args.deadline === undefined ? {} : { deadline: args.deadline }) };
+
+  const fetchedAt = args.resume?.fetchedAt ?? new Date(now()).toISOString();
+  const snapshot = await readSnapshot(reader, fetchedAt, {
+    ...read,
+    onPage: onPage(`source ${reader.source}`),
+    ...(args.resume?.resumeCursor ? { cursor: args.resume.resumeCursor, partial: args.resume.changes } : {}),
+  });
+  if (snapshot.resumeCursor !== undefined) return { status: "partial", snapshot };
+
+  const listings = await Promise.all(
+    directories.map((directory) => readListing(directory, { ...read, onPage: onPage(directory.provider) })),
+  );
+  const records = await readAllRecords(deps.store, onPage("state"));
+  const plan = reconcilePlan({
+    snapshot,
+    records,
+    providers: directories.map((directory, index) => ({
+      comparison: directory,
+      listing: listings[index] as (typeof listings)[number],
+    })),
+    ...(deps.roleRules ? { roleRules: deps.roleRules } : {}),
+    leavers: !deps.withoutLeavers?.includes(reader.source),
+  });
+  deps.progress?.({ phase: "planned", items: records.size + snapshot.changes.length });
+  if (args.dryRun) return { status: "planned", plan };
+  return { status: "planned", plan, applied: await applyPlan(plan, deps) };
+}
+
+function pickSource(sources: readonly DirectoryReader[], name: string | undefined): DirectoryReader {
+  if (name !== undefined) {
+    const found = sources.find((source) => source.source === name);
+    if (!found) throw new Error(`no directory source named "${name}"`);
+    return found;
+  }
+  if (sources.length !== 1)
+    throw new Error(
+      sources.length === 0
+        ? "no directory source is configured"
+        : `several directory sources are configured: name one with --source (${sources.map((source) => source.source).join(", ")})`,
+    );
+  return sources[0] as DirectoryReader;
+}
+
+const statePageSize = 500;
+
+async function readAllRecords(store: StateStore, onPage: (items: number) => void) {
+  const records = new Map<string, PersonRecord>();
+  let after: string | undefined;
+  do {
+    const page = await store.list({ limit: statePageSize, ...(after === undefined ? {} : { after }) });
+    for (const record of page.records) records.set(record.person, record);
+    onPage(page.records.length);
+    after = page.next;
+  } while (after !== undefined);
+  return records;
+}
