@@ -1,5 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
-import { type CanonicalUser, type ProfileAttribute, profileAttributes } from "../model/user.ts";
+import {
+  type CanonicalUser,
+  isMapAttribute,
+  type ProfileAttribute,
+  profileAttributes,
+} from "../model/user.ts";
 import type { ListedUser, ProviderDirectory } from "./ports.ts";
 
 export type Comparison = Pick<ProviderDirectory, "visibleAttributes" | "project">;
@@ -13,16 +18,36 @@ const withAttribute = (user: CanonicalUser, name: ProfileAttribute, value: unkno
 
 /**
  * What the provider holds as far as reconcile can know: the listed attributes as listed, the others as
- * the provider last acknowledged them (a listing shows no ZITADEL metadata, for instance).
+ * the provider last acknowledged them (a listing shows no ZITADEL metadata, for instance). Only managed
+ * attributes count — those the desired user or the acknowledged one has (and `active`, which is always
+ * managed) — and of map attributes only the managed keys: a value set at the provider for an attribute
+ * idp-sync never wrote (a phone number a user added, a role granted there) is no drift.
  */
 export function observedUser(
+  desired: CanonicalUser,
   acknowledged: CanonicalUser | undefined,
   listed: ListedUser,
   { visibleAttributes }: Comparison,
 ): CanonicalUser {
   let user: CanonicalUser = { ...acknowledged };
-  for (const name of visibleAttributes) user = withAttribute(user, name, listed.user[name]);
+  for (const name of visibleAttributes) {
+    const managed = name === "active" || desired[name] !== undefined || acknowledged?.[name] !== undefined;
+    if (!managed) continue;
+    const value = isMapAttribute(name)
+      ? managedKeys(listed.user[name], desired[name], acknowledged?.[name])
+      : listed.user[name];
+    user = withAttribute(user, name, value);
+  }
   return user;
+}
+
+function managedKeys<T>(
+  listed: Record<string, T> | undefined,
+  ...managers: (Record<string, unknown> | undefined)[]
+): Record<string, T> | undefined {
+  const keys = new Set(managers.flatMap((map) => Object.keys(map ?? {})));
+  const kept = Object.entries(listed ?? {}).filter(([key]) => keys.has(key));
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 /**

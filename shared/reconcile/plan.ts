@@ -193,7 +193,7 @@ function planPersonAt(person: string, { desired, record }: Scoped, context: Pers
   const listed = live ? context.index.managed(person) : undefined;
   const policy = context.comparison.leaverPolicy;
   if (live && listed) {
-    const observed = observedUser(live.user, listed, context.comparison);
+    const observed = observedUser(desired.user, live.user, listed, context.comparison);
     const drifted = driftedAttributes(desired.user, observed, context.comparison);
     const corrected: ProviderState = {
       user: correctedUser(desired.user, observed, drifted, context.comparison),
@@ -216,7 +216,7 @@ function planPersonAt(person: string, { desired, record }: Scoped, context: Pers
   }
   const match = context.index.adopt(person, desired.user);
   if (!match) return { action: "create" as const, person, ...loginId };
-  const observed = observedUser(undefined, match, context.comparison);
+  const observed = observedUser(desired.user, undefined, match, context.comparison);
   const drifted = driftedAttributes(desired.user, observed, context.comparison);
   const state: ProviderState = {
     user: correctedUser(desired.user, observed, drifted, context.comparison),

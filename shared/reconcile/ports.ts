@@ -16,6 +16,10 @@ export interface ProviderListingPage {
   users: ListedUser[];
   /** The cursor of the next page, absent on the last one. */
   next?: string;
+  /** How many users the provider said it holds in all: checked against those read, on the last page. */
+  total?: number;
+  /** Results of this page that are not users idp-sync can manage (ZITADEL machine users); count to `total`. */
+  skipped?: number;
 }
 
 /**

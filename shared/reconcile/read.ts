@@ -1,6 +1,6 @@
 import type { DirectoryReader, SourceSnapshot } from "../sources/directory/reader.ts";
 import type { Log } from "../sync/ports.ts";
-import type { ProviderDirectory, ProviderListing } from "./ports.ts";
+import type { ListedUser, ProviderDirectory, ProviderListing, ProviderListingPage } from "./ports.ts";
 
 export interface ReadOptions {
   log: Log;
@@ -42,25 +42,45 @@ export async function readSnapshot(
   }
 }
 
-/** Lists every user of a provider; a failed page or the deadline leaves the listing incomplete. */
+/**
+ * Lists every user of a provider; a failed page or the deadline leaves the listing incomplete, and so do
+ * users created or removed while it was read (the count differs from the provider's total), since a user
+ * shifted out of a page must not look gone.
+ */
 export async function readListing(
   directory: ProviderDirectory,
   options: ReadOptions,
 ): Promise<ProviderListing> {
-  const listing: ProviderListing = { provider: directory.provider, complete: false, users: [] };
+  const users = new Map<string, ListedUser>();
+  const incomplete = (error: string): ProviderListing => ({
+    provider: directory.provider,
+    complete: false,
+    users: [...users.values()],
+    error,
+  });
   let cursor: string | undefined;
+  let skipped = 0;
   for (;;) {
-    if (pastDeadline(options)) return { ...listing, error: "stopped at the deadline" };
+    if (pastDeadline(options)) return incomplete("stopped at the deadline");
+    let page: ProviderListingPage;
     try {
-      const page = await directory.readPage(cursor);
-      listing.users.push(...page.users);
-      options.onPage?.(page.users.length);
-      if (page.next === undefined) return { ...listing, complete: true };
-      cursor = page.next;
+      page = await directory.readPage(cursor);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
       options.log.warn("provider listing failed", { provider: directory.provider, error });
-      return { ...listing, error: `listing failed: ${reason}` };
+      return incomplete(`listing failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+    for (const user of page.users) users.set(user.userId, user);
+    skipped += page.skipped ?? 0;
+    options.onPage?.(page.users.length);
+    if (page.next !== undefined) {
+      cursor = page.next;
+      continue;
+    }
+    const read = users.size + skipped;
+    if (page.total !== undefined && page.total !== read)
+      return incomplete(
+        `the provider's users changed during the listing (${read} read, ${page.total} in all)`,
+      );
+    return { provider: directory.provider, complete: true, users: [...users.values()] };
   }
 }
