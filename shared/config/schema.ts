@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descopeProviderSchema } from "./descope.ts";
+import { reconcileSchema } from "./reconcile.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";
 import { webhookSourcesSchema } from "./webhooks.ts";
@@ -59,6 +60,8 @@ export const configSchema = z.strictObject({
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
+  /** Reconciliation against full HR directories (docs/reconcile.md). */
+  reconcile: reconcileSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()
