@@ -23,6 +23,7 @@ import { stateTable } from "../shared/aws/state-table.ts";
 import type { Config } from "../shared/config/schema.ts";
 import type { WebhookSourceConfig } from "../shared/config/webhooks.ts";
 import { heldMetricName } from "../shared/sync/deprovisioning-guard.ts";
+import { Reconcile } from "./reconcile.ts";
 
 export interface IdpSyncStackProps extends StackProps {
   /** The validated configuration; it holds secret names only, so it may travel in plain sight. */
@@ -151,6 +152,19 @@ export class IdpSyncStack extends Stack {
       ...(refreshes || delayedDeletes ? [sync] : []),
     ];
     if (schedulers.length > 0) this.#changeScheduling(changes, schedulers);
+    if (config.reconcile.sources.length > 0)
+      new Reconcile(this, "Reconciliation", {
+        config,
+        table,
+        changes,
+        environment: common,
+        makeFunction: (id, entry, settings) => this.#function(id, entry, settings),
+        grantSecrets,
+        sourceSecretNames: (name) => {
+          const source = config.webhooks.find((webhook) => webhook.name === name);
+          return source ? [hrApiSecretName(source) ?? []].flat() : [];
+        },
+      });
 
     const api = new HttpApi(this, "Api", {
       description: "idp-sync: SCIM 2.0 and HR webhooks",

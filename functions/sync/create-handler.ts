@@ -46,7 +46,8 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
     });
 }
 
-function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
+/** One count with the provider as dimension (besides the service). */
+export function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
   const single = metrics.singleMetric();
   single.addDimension("provider", provider);
   single.addMetric(name, MetricUnit.Count, count);

@@ -4,7 +4,8 @@
  * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
  * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
- * dynamodb-scim-group-store.ts).
+ * dynamodb-scim-group-store.ts), and reconcile snapshots a scheduled run is still reading (`reconcile#…`,
+ * see dynamodb-snapshot-store.ts, expiring by TTL).
  */
 export const stateTable = {
   partitionKey: "person",
@@ -24,4 +25,6 @@ export const stateTable = {
   replayPrefix: "replay#",
   scimGroupPrefix: "scimgroup#",
   scimGroupDirectoryPrefix: "scimgroups#",
+  /** Key prefix of the unfinished reconcile snapshots, one head and its gzip chunks per source. */
+  reconcilePrefix: "reconcile#",
 } as const;

@@ -1,4 +1,5 @@
 import type { CanonicalUser, ProfileAttribute } from "../model/user.ts";
+import type { SourceSnapshot } from "../sources/directory/reader.ts";
 import type { LeaverPolicy } from "../sync/ports.ts";
 
 /** One user as a provider's full listing shows it. */
@@ -45,4 +46,16 @@ export interface ProviderListing {
   users: ListedUser[];
   /** Why the listing is incomplete. */
   error?: string;
+}
+
+/** Keeps the snapshot a scheduled run stopped reading at its deadline, so the next invocation resumes it. */
+export interface SnapshotStore {
+  load(source: string): Promise<SourceSnapshot | undefined>;
+  save(snapshot: SourceSnapshot): Promise<void>;
+  clear(source: string): Promise<void>;
+}
+
+/** Has the reconcile function invoked again for a source soon (EventBridge Scheduler one-time schedule). */
+export interface ResumeScheduler {
+  resumeAt(source: string, at: Date): Promise<void>;
 }

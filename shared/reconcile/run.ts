@@ -30,7 +30,9 @@ export interface ReconcileArgs {
   provider?: string;
   /** Plan only: nothing is written or sent. */
   dryRun?: boolean;
-  /** Epoch ms after which no page is read (Lambda: its deadline less a margin). */
+  /** Epoch ms after which no page of the source is read: the run stops, resumable (a partial result). */
+  readUntil?: number;
+  /** Epoch ms after which no provider page is read: a listing cut short plans nothing for its provider. */
   deadline?: number;
   /** A snapshot an earlier invocation stopped reading at its deadline: the read resumes from its cursor. */
   resume?: SourceSnapshot;
@@ -53,18 +55,24 @@ export async function runReconcile(deps: ReconcileDeps, args: ReconcileArgs): Pr
   if (args.provider && directories.length === 0) throw new Error(`no provider named "${args.provider}"`);
   const now = deps.now ?? Date.now;
   const onPage = (phase: string) => (items: number) => deps.progress?.({ phase, items });
-  const read = { log: deps.log, now, ...(args.deadline === undefined ? {} : { deadline: args.deadline }) };
+  const until = (deadline: number | undefined) => ({
+    log: deps.log,
+    now,
+    ...(deadline === undefined ? {} : { deadline }),
+  });
 
   const fetchedAt = args.resume?.fetchedAt ?? new Date(now()).toISOString();
   const snapshot = await readSnapshot(reader, fetchedAt, {
-    ...read,
+    ...until(args.readUntil),
     onPage: onPage(`source ${reader.source}`),
     ...(args.resume?.resumeCursor ? { cursor: args.resume.resumeCursor, partial: args.resume.changes } : {}),
   });
   if (snapshot.resumeCursor !== undefined) return { status: "partial", snapshot };
 
   const listings = await Promise.all(
-    directories.map((directory) => readListing(directory, { ...read, onPage: onPage(directory.provider) })),
+    directories.map((directory) =>
+      readListing(directory, { ...until(args.deadline), onPage: onPage(directory.provider) }),
+    ),
   );
   const records = await readAllRecords(deps.store, onPage("state"));
   const plan = reconcilePlan({

@@ -36,3 +36,10 @@ export function reconcileDepsFor(config: Config, adapters: ReconcileAdapters): R
     ...(adapters.progress ? { progress: adapters.progress } : {}),
   };
 }
+
+/**
+ * The directory readers of the configured sources. None yet on this branch: the HR readers (BambooHR,
+ * HiBob, Personio, files) land separately and are wired here; until then a scheduled or CLI run fails
+ * with "no directory source is configured" instead of reading nothing.
+ */
+export const configuredReaders: ReaderFactory = () => [];

@@ -128,7 +128,7 @@ describe("runReconcile", () => {
         },
       ],
     };
-    const first = await runReconcile(stopping, { deadline: 5, dryRun: true });
+    const first = await runReconcile(stopping, { readUntil: 5, dryRun: true });
     expect(first).toMatchObject({ status: "partial", snapshot: { complete: false, resumeCursor: "1" } });
     if (first.status !== "partial") return;
     expect(first.snapshot.changes.map((change) => change.person)).toEqual(["E1"]);
