@@ -49,16 +49,17 @@ export function renderPlan(result: ReconcileResult, firstRows = 20): string {
     "",
     table([
       [...columns],
-      ...plan.providers.map((provider) =>
-        provider.planned
-          ? [
-              provider.provider,
-              ...reconcileActions.map((action) => String(provider.counts[action])),
-              String(provider.unchanged),
-            ]
-          : [provider.provider, `not planned: ${provider.error ?? "listing incomplete"}`],
-      ),
+      ...plan.providers
+        .filter((provider) => provider.planned)
+        .map((provider) => [
+          provider.provider,
+          ...reconcileActions.map((action) => String(provider.counts[action])),
+          String(provider.unchanged),
+        ]),
     ]),
+    ...plan.providers
+      .filter((provider) => !provider.planned)
+      .map((provider) => `${provider.provider}: not planned, ${provider.error ?? "listing incomplete"}`),
   ];
   const rows = plan.providers.flatMap(({ provider, rows }) => rows.map((row) => ({ provider, row })));
   if (rows.length > 0) {
