@@ -147,24 +147,28 @@ export class IdpSyncStack extends Stack {
     // brings deactivated persons back when a provider's deleteAfterDays falls due.
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
+    const reconciliation =
+      config.reconcile.sources.length > 0
+        ? new Reconcile(this, "Reconciliation", {
+            config,
+            table,
+            changes,
+            environment: common,
+            makeFunction: (id, entry, settings) => this.#function(id, entry, settings),
+            grantSecrets,
+            sourceSecretNames: (name) => {
+              const source = config.webhooks.find((webhook) => webhook.name === name);
+              return source ? [hrApiSecretName(source) ?? []].flat() : [];
+            },
+          })
+        : undefined;
     const schedulers = [
       ...(config.webhooks.length > 0 ? [ingest] : []),
       ...(refreshes || delayedDeletes ? [sync] : []),
+      // Reconcile holds the leavers a directory lists with a leaving date ahead.
+      ...(reconciliation ? [reconciliation.function] : []),
     ];
     if (schedulers.length > 0) this.#changeScheduling(changes, schedulers);
-    if (config.reconcile.sources.length > 0)
-      new Reconcile(this, "Reconciliation", {
-        config,
-        table,
-        changes,
-        environment: common,
-        makeFunction: (id, entry, settings) => this.#function(id, entry, settings),
-        grantSecrets,
-        sourceSecretNames: (name) => {
-          const source = config.webhooks.find((webhook) => webhook.name === name);
-          return source ? [hrApiSecretName(source) ?? []].flat() : [];
-        },
-      });
 
     const api = new HttpApi(this, "Api", {
       description: "idp-sync: SCIM 2.0 and HR webhooks",
@@ -255,21 +259,24 @@ export class IdpSyncStack extends Stack {
 
   /**
    * SCIM answers reads from the table and merges every accepted write into the person's record at once
-   * (read-your-writes); its groups live there too. Ingest never deletes a person: only group items.
+   * (read-your-writes); its groups and userName claims live there too. Ingest never deletes a person: only
+   * group items and the claims of userNames given up.
    */
   #scimIntake(table: Table, ingest: NodejsFunction) {
     table.grantReadData(ingest);
     ingest.addToRolePolicy(
       new PolicyStatement({ actions: ["dynamodb:PutItem"], resources: [table.tableArn] }),
     );
-    const groupKeys = [stateTable.scimGroupPrefix, stateTable.scimGroupDirectoryPrefix].map(
-      (prefix) => `${prefix}*`,
-    );
+    const deletableKeys = [
+      stateTable.scimGroupPrefix,
+      stateTable.scimGroupDirectoryPrefix,
+      stateTable.userNamePrefix,
+    ].map((prefix) => `${prefix}*`);
     ingest.addToRolePolicy(
       new PolicyStatement({
         actions: ["dynamodb:DeleteItem"],
         resources: [table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": groupKeys } },
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": deletableKeys } },
       }),
     );
   }

@@ -4,7 +4,7 @@ import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDbSnapshotStore } from "../../shared/aws/dynamodb-snapshot-store.ts";
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
-import { configFromEnv, requiredEnv } from "../../shared/aws/environment.ts";
+import { changeSchedulerFromEnv, configFromEnv, requiredEnv } from "../../shared/aws/environment.ts";
 import { EventBridgeReconcileResume } from "../../shared/aws/eventbridge-reconcile-resume.ts";
 import { SecretsManagerReader } from "../../shared/aws/secrets-manager.ts";
 import { SqsChangeQueue } from "../../shared/aws/sqs-change-queue.ts";
@@ -18,6 +18,7 @@ const metrics = new Metrics({ namespace: "idp-sync" });
 const dynamo = new DynamoDBClient({});
 const tableName = requiredEnv("STATE_TABLE");
 const scheduler = new SchedulerClient({});
+const changeScheduler = changeSchedulerFromEnv();
 
 export const handler = createReconcileHandler(
   config,
@@ -28,6 +29,7 @@ export const handler = createReconcileHandler(
       secrets: new SecretsManagerReader(),
       log: logger,
       readersFor: configuredReaders,
+      ...(changeScheduler ? { scheduler: changeScheduler } : {}),
     }),
     snapshots: new DynamoDbSnapshotStore({ client: dynamo, tableName }),
     resumeVia: (functionArn) =>

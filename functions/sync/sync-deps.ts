@@ -1,6 +1,6 @@
 import type { Config } from "../../shared/config/schema.ts";
+import type { ChangeScheduler } from "../../shared/ports/change-scheduler.ts";
 import { createRefreshResolver } from "../../shared/sources/webhooks/refresh.ts";
-import type { ChangeScheduler } from "../../shared/sync/change-scheduler.ts";
 import type { DeprovisioningHolds, SecretReader } from "../../shared/sync/ports.ts";
 import type { SyncHandlerDeps } from "./create-handler.ts";
 

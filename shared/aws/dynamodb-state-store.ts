@@ -1,5 +1,6 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -9,7 +10,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { desiredLoginId, type PersonRecord, personRecordSchema } from "../sync/person-record.ts";
-import type { StateStore } from "../sync/ports.ts";
+import type { LoginIdClaim, StateStore } from "../sync/ports.ts";
 import { presenceDelta, presentAt } from "../sync/provider-presence.ts";
 import { batchGetItems, type Item, scanItems } from "./dynamodb-reads.ts";
 import { stateTable } from "./state-table.ts";
@@ -145,6 +146,65 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
+  /**
+   * One item per claimed loginId, `username#<lower-cased loginId>`, holding `holder` and `claimedAt`: put only
+   * if absent or already the person's. On a refusal the claim is read back (consistently); should it have
+   * been released in between, the put is tried again.
+   */
+  async claimLoginId(loginId: string, person: string, nowMs: number): Promise<LoginIdClaim> {
+    for (let attempt = 0; attempt < claimAttempts; attempt += 1) {
+      const claimed = await this.#putClaim(loginId, person, nowMs, {
+        ConditionExpression: "attribute_not_exists(#key) OR #holder = :person",
+        ExpressionAttributeNames: { "#key": stateTable.partitionKey, "#holder": "holder" },
+        ExpressionAttributeValues: { ":person": { S: person } },
+      });
+      if (claimed) return { person, at: nowMs };
+      const { Item } = await this.#client.send(
+        new GetItemCommand({ TableName: this.#tableName, Key: claimKey(loginId), ConsistentRead: true }),
+      );
+      const holder = Item?.holder?.S;
+      if (holder !== undefined) return { person: holder, at: Number(Item?.claimedAt?.N ?? 0) };
+    }
+    throw new Error("a loginId claim stayed contended");
+  }
+
+  async takeOverLoginId(loginId: string, from: LoginIdClaim, person: string, nowMs: number) {
+    return this.#putClaim(loginId, person, nowMs, {
+      ConditionExpression: "#holder = :from AND #at = :at",
+      ExpressionAttributeNames: { "#holder": "holder", "#at": "claimedAt" },
+      ExpressionAttributeValues: { ":from": { S: from.person }, ":at": { N: String(from.at) } },
+    });
+  }
+
+  async releaseLoginId(loginId: string, person: string): Promise<void> {
+    await conditionally(
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#tableName,
+          Key: claimKey(loginId),
+          ConditionExpression: "#holder = :person",
+          ExpressionAttributeNames: { "#holder": "holder" },
+          ExpressionAttributeValues: { ":person": { S: person } },
+        }),
+      ),
+    );
+  }
+
+  #putClaim(
+    loginId: string,
+    person: string,
+    nowMs: number,
+    condition: Pick<
+      PutItemCommandInput,
+      "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<boolean> {
+    const item = { ...claimKey(loginId), holder: { S: person }, claimedAt: { N: String(nowMs) } };
+    return conditionally(
+      this.#client.send(new PutItemCommand({ TableName: this.#tableName, Item: item, ...condition })),
+    );
+  }
+
   async findByLoginId(loginId: string): Promise<PersonRecord[]> {
     const wanted = loginId.toLowerCase();
     const persons: string[] = [];
@@ -198,6 +258,22 @@ export class DynamoDbStateStore implements StateStore {
     } while (start && records.length < options.limit);
     const next = start?.[stateTable.partitionKey]?.S;
     return next === undefined ? { records } : { records, next };
+  }
+}
+
+const claimAttempts = 5;
+const claimKey = (loginId: string) => ({
+  [stateTable.partitionKey]: { S: `${stateTable.userNamePrefix}${loginId.toLowerCase()}` },
+});
+
+/** Whether a conditional write went through (false: its condition failed). */
+async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
 

@@ -1,11 +1,15 @@
+import { reservedKeyPrefixes } from "../model/user.ts";
+
 /**
  * The person-records table as the DynamoDB adapters read it and the stack creates it. Other items share it,
  * none carrying a `record` or a `loginId`, so person reads pass them by: replay claims of webhook deliveries
  * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
  * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
- * dynamodb-scim-group-store.ts), and reconcile snapshots a scheduled run is still reading (`reconcile#…`,
- * see dynamodb-snapshot-store.ts, expiring by TTL).
+ * dynamodb-scim-group-store.ts), userName claims (`username#<lower-cased userName>`, see
+ * dynamodb-state-store.ts), and reconcile snapshots a scheduled run is still reading (`reconcile#…`, see
+ * dynamodb-snapshot-store.ts, expiring by TTL). Their prefixes are the model's reserved ones, which no person
+ * key may start with.
  */
 export const stateTable = {
   partitionKey: "person",
@@ -17,14 +21,15 @@ export const stateTable = {
   /** The providers a person is present at (string set), which the user counters follow. */
   presenceAttribute: "presentAt",
   /** Key prefix of the per-provider user counters. */
-  userCountPrefix: "users#",
+  userCountPrefix: reservedKeyPrefixes.userCount,
   /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
-  guardPrefix: "guard#",
-  heldPrefix: "held#",
-  /** Key prefixes of replay claims and SCIM groups; SCIM refuses person keys that start with them. */
-  replayPrefix: "replay#",
-  scimGroupPrefix: "scimgroup#",
-  scimGroupDirectoryPrefix: "scimgroups#",
+  guardPrefix: reservedKeyPrefixes.guard,
+  heldPrefix: reservedKeyPrefixes.held,
+  /** Key prefixes of replay claims, SCIM groups and userName claims. */
+  replayPrefix: reservedKeyPrefixes.replay,
+  scimGroupPrefix: reservedKeyPrefixes.scimGroup,
+  scimGroupDirectoryPrefix: reservedKeyPrefixes.scimGroupDirectory,
+  userNamePrefix: reservedKeyPrefixes.userName,
   /** Key prefix of the unfinished reconcile snapshots, one head and its gzip chunks per source. */
-  reconcilePrefix: "reconcile#",
+  reconcilePrefix: reservedKeyPrefixes.reconcile,
 } as const;

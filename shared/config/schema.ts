@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descopeProviderSchema } from "./descope.ts";
+import { fileSourcesSchema } from "./file-sources.ts";
 import { reconcileSchema } from "./reconcile.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";
@@ -57,6 +58,8 @@ export const configSchema = z.strictObject({
   providers: z.array(providerSchema).min(1),
   queue: queueSchema.prefault({}),
   webhooks: webhookSourcesSchema.default([]),
+  /** Directory exports (CSV, JSON) that reconciliation reads in full, for systems without a supported API. */
+  fileSources: fileSourcesSchema.default([]),
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDbStateStore } from "../aws/dynamodb-state-store.ts";
+import { changeSchedulerFromEnv } from "../aws/environment.ts";
 import { SecretsManagerReader } from "../aws/secrets-manager.ts";
 import { SqsChangeQueue } from "../aws/sqs-change-queue.ts";
 import { type Config, parseConfig } from "../config/schema.ts";
@@ -22,6 +23,7 @@ const options = {
     description: "configuration file (env IDP_SYNC_CONFIG_FILE; default ./idp-sync.config.json)",
   },
   source: { type: "string", description: "the source to read (needed when several are configured)" },
+  file: { type: "string", description: "a directory export (CSV, JSON) of the file source --source names" },
   provider: { type: "string", description: "only this provider (default: every provider)" },
   "dry-run": { type: "boolean", description: "preview the plan: nothing is written or sent" },
   json: { type: "boolean", description: "print the whole plan as JSON" },
@@ -50,6 +52,12 @@ export async function runReconcileCli(
     if (positionals.length > 0) throw new UsageError(`unexpected "${positionals.join(" ")}"`);
     const config = readConfig(values.config ?? env.IDP_SYNC_CONFIG_FILE);
     const dryRun = values["dry-run"] === true;
+    const source = typeof values.source === "string" ? values.source : undefined;
+    if (typeof values.file === "string" && source === undefined)
+      throw new UsageError("--file needs --source: the file source the export belongs to");
+    const files =
+      typeof values.file === "string" && source ? { [source]: readFileSync(values.file, "utf8") } : {};
+    const scheduler = changeSchedulerFromEnv(env);
     const log = createLogger("idp-sync-reconcile", "WARN");
     const { progress, done } = terminalProgress(stderr);
     const deps = reconcileDepsFor(config, {
@@ -60,11 +68,13 @@ export async function runReconcileCli(
       secrets: new SecretsManagerReader(),
       log,
       readersFor,
+      files,
       progress,
+      ...(scheduler ? { scheduler } : {}),
     });
     const result = await runReconcile(deps, {
       dryRun,
-      ...(typeof values.source === "string" ? { source: values.source } : {}),
+      ...(source ? { source } : {}),
       ...(typeof values.provider === "string" ? { provider: values.provider } : {}),
     });
     done();

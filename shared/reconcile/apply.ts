@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { ChangeQueue, StateStore } from "../sync/ports.ts";
 import { updateRecords } from "../sync/state-updates.ts";
 import type { Acknowledgement, ReconcilePlan } from "./plan.ts";
@@ -9,6 +10,8 @@ export interface AppliedPlan {
   /** Corrections skipped: the sync worker changed that provider state after the listing. */
   superseded: number;
   enqueued: number;
+  /** Leavers held until their leaving date (scheduled changes). */
+  scheduled: number;
   /** Ids of the changes the queue refused (run reconcile again). */
   failed: string[];
 }
@@ -19,8 +22,10 @@ export interface AppliedPlan {
  */
 export async function applyPlan(
   plan: ReconcilePlan,
-  { store, queue }: { store: StateStore; queue: ChangeQueue },
+  { store, queue, scheduler }: { store: StateStore; queue: ChangeQueue; scheduler?: ChangeScheduler },
 ): Promise<AppliedPlan> {
+  if (plan.held.length > 0 && !scheduler)
+    throw new Error(`${plan.held.length} leavers with a leaving date ahead, and no scheduler to hold them`);
   const byPerson = new Map<string, Acknowledgement[]>();
   for (const acknowledgement of plan.acknowledgements)
     byPerson.set(acknowledgement.person, [...(byPerson.get(acknowledgement.person) ?? []), acknowledgement]);
@@ -42,12 +47,14 @@ export async function applyPlan(
   if (conflicted.length > 0)
     throw new Error(`state kept changing for ${conflicted.length} people: run again`);
   const failed = plan.changes.length > 0 ? await queue.send(plan.changes) : [];
+  for (const { change, at } of plan.held) await scheduler?.schedule(change, new Date(at));
   const sum = (key: "acknowledged" | "superseded") =>
     [...outcome.values()].reduce((total, counts) => total + counts[key], 0);
   return {
     acknowledged: sum("acknowledged"),
     superseded: sum("superseded"),
     enqueued: plan.changes.length - failed.length,
+    scheduled: plan.held.length,
     failed,
   };
 }

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { RoleRules } from "../config/role-rules.ts";
 import type { UserChange } from "../model/change.ts";
 import type { ProfileAttribute } from "../model/user.ts";
-import type { SourceSnapshot } from "../sources/directory/reader.ts";
+import type { HeldLeaver, SourceSnapshot } from "../sources/directory/reader.ts";
 import { type DesiredPerson, type MergeableChange, mergeChange } from "../sync/desired-state.ts";
 import type { PersonRecord, ProviderState } from "../sync/person-record.ts";
 import { planPerson } from "../sync/plan.ts";
@@ -60,6 +60,8 @@ export interface ReconcilePlan {
   providers: ProviderPlan[];
   acknowledgements: Acknowledgement[];
   changes: UserChange[];
+  /** Leavers whose leaving date is still ahead: their `deactivate` is held until then, as for a webhook. */
+  held: HeldLeaver[];
 }
 
 export interface ReconcileProvider {
@@ -96,8 +98,8 @@ export function reconcilePlan(input: ReconcileInput): ReconcilePlan {
     return planned.plan;
   });
   const changes = [...touched].sort().flatMap((person) => scope.get(person)?.changes ?? []);
-  const { source, fetchedAt, complete } = input.snapshot;
-  return { source, fetchedAt, complete, providers, acknowledgements, changes };
+  const { source, fetchedAt, complete, held = [] } = input.snapshot;
+  return { source, fetchedAt, complete, providers, acknowledgements, changes, held };
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { DirectoryReader, SourceSnapshot } from "../sources/directory/reader.ts";
 import type { Log } from "../sync/ports.ts";
 import type { ListedUser, ProviderDirectory, ProviderListing, ProviderListingPage } from "./ports.ts";
 
@@ -13,34 +12,6 @@ export interface ReadOptions {
 
 const pastDeadline = ({ deadline, now = Date.now }: ReadOptions) =>
   deadline !== undefined && now() >= deadline;
-
-/**
- * Reads a source's directory from `cursor` on (the first page without one), stamping every change with
- * `fetchedAt` and adding to the changes of `partial` (an earlier invocation's progress). A failed page or the
- * deadline ends the read: the snapshot is then incomplete, and after the deadline holds where to resume.
- */
-export async function readSnapshot(
-  reader: DirectoryReader,
-  fetchedAt: string,
-  options: ReadOptions & { cursor?: string; partial?: SourceSnapshot["changes"] },
-): Promise<SourceSnapshot> {
-  const changes = [...(options.partial ?? [])];
-  const snapshot: SourceSnapshot = { source: reader.source, fetchedAt, complete: false, changes };
-  let cursor = options.cursor;
-  for (;;) {
-    if (pastDeadline(options)) return cursor === undefined ? snapshot : { ...snapshot, resumeCursor: cursor };
-    try {
-      const page = await reader.readPage(cursor, fetchedAt);
-      snapshot.changes.push(...page.changes);
-      options.onPage?.(page.changes.length);
-      if (page.next === undefined) return { ...snapshot, complete: true };
-      cursor = page.next;
-    } catch (error) {
-      options.log.warn("directory read failed: the snapshot is incomplete", { source: reader.source, error });
-      return snapshot;
-    }
-  }
-}
 
 /**
  * Lists every user of a provider; a failed page or the deadline leaves the listing incomplete, and so do

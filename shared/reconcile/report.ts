@@ -18,6 +18,7 @@ export function planSummary(plan: ReconcilePlan) {
     })),
     changes: plan.changes.length,
     acknowledgements: plan.acknowledgements.length,
+    heldLeavers: plan.held.length,
   };
 }
 
@@ -80,8 +81,8 @@ function rowCells(provider: string, row: PlanRow): string[] {
   return [provider, row.action satisfies ReconcileAction, row.person ?? "-", loginId, detail];
 }
 
-const appliedLine = ({ acknowledged, superseded, enqueued, failed }: AppliedPlan) =>
-  `applied: ${acknowledged} provider states corrected (${superseded} overtaken by the sync), ${enqueued} changes queued` +
+const appliedLine = ({ acknowledged, superseded, enqueued, scheduled, failed }: AppliedPlan) =>
+  `applied: ${acknowledged} provider states corrected (${superseded} overtaken by the sync), ${enqueued} changes queued, ${scheduled} leavers held until their leaving date` +
   (failed.length > 0 ? `, ${failed.length} NOT queued (run again)` : "");
 
 function table(rows: readonly (readonly string[])[]): string {

@@ -1,11 +1,14 @@
 import type { RoleRules } from "../config/role-rules.ts";
+import { systemClock } from "../http/token-bucket.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { DirectoryReader, SourceSnapshot } from "../sources/directory/reader.ts";
+import { readSnapshot } from "../sources/directory/snapshot.ts";
 import type { PersonRecord } from "../sync/person-record.ts";
 import type { ChangeQueue, Log, StateStore } from "../sync/ports.ts";
 import { type AppliedPlan, applyPlan } from "./apply.ts";
 import { type ReconcilePlan, reconcilePlan } from "./plan.ts";
 import type { ProviderDirectory } from "./ports.ts";
-import { readListing, readSnapshot } from "./read.ts";
+import { readListing } from "./read.ts";
 
 /** What a run reports as it goes: pages read (source, providers, state) and people planned. */
 export type ReconcileProgress = (event: { phase: string; items: number }) => void;
@@ -19,6 +22,8 @@ export interface ReconcileDeps {
   roleRules?: RoleRules;
   /** Sources whose absent people are not leavers (another source provisions people too). */
   withoutLeavers?: readonly string[];
+  /** Holds leavers whose leaving date is ahead until then (EventBridge Scheduler; a timer locally). */
+  scheduler?: ChangeScheduler;
   now?: () => number;
   progress?: ReconcileProgress;
 }
@@ -55,23 +60,16 @@ export async function runReconcile(deps: ReconcileDeps, args: ReconcileArgs): Pr
   if (args.provider && directories.length === 0) throw new Error(`no provider named "${args.provider}"`);
   const now = deps.now ?? Date.now;
   const onPage = (phase: string) => (items: number) => deps.progress?.({ phase, items });
-  const until = (deadline: number | undefined) => ({
-    log: deps.log,
-    now,
-    ...(deadline === undefined ? {} : { deadline }),
-  });
+  const listingDeadline = args.deadline === undefined ? {} : { deadline: args.deadline };
 
-  const fetchedAt = args.resume?.fetchedAt ?? new Date(now()).toISOString();
-  const snapshot = await readSnapshot(reader, fetchedAt, {
-    ...until(args.readUntil),
-    onPage: onPage(`source ${reader.source}`),
-    ...(args.resume?.resumeCursor ? { cursor: args.resume.resumeCursor, partial: args.resume.changes } : {}),
-  });
-  if (snapshot.resumeCursor !== undefined) return { status: "partial", snapshot };
+  const snapshot = await readDirectory(reader, deps, args);
+  // Only a run with a read deadline resumes later; any other plans what it read (incomplete: no leavers).
+  if (args.readUntil !== undefined && snapshot.resumeCursor !== undefined)
+    return { status: "partial", snapshot };
 
   const listings = await Promise.all(
     directories.map((directory) =>
-      readListing(directory, { ...until(args.deadline), onPage: onPage(directory.provider) }),
+      readListing(directory, { log: deps.log, now, ...listingDeadline, onPage: onPage(directory.provider) }),
     ),
   );
   const records = await readAllRecords(deps.store, onPage("state"));
@@ -88,6 +86,31 @@ export async function runReconcile(deps: ReconcileDeps, args: ReconcileArgs): Pr
   deps.progress?.({ phase: "planned", items: records.size + snapshot.changes.length });
   if (args.dryRun) return { status: "planned", plan };
   return { status: "planned", plan, applied: await applyPlan(plan, deps) };
+}
+
+/** Reads the source (on from where `resume` stopped, adding to what it read), page by page, with retries. */
+async function readDirectory(reader: DirectoryReader, deps: ReconcileDeps, args: ReconcileArgs) {
+  const now = deps.now ?? Date.now;
+  let pages = 0;
+  const read = await readSnapshot(reader, {
+    fetchedAt: args.resume?.fetchedAt ?? new Date(now()).toISOString(),
+    cursor: args.resume?.resumeCursor,
+    deadline: args.readUntil,
+    clock: { now, sleep: systemClock.sleep },
+    onPage: ({ people }) => {
+      deps.progress?.({ phase: `source ${reader.source}`, items: people - pages });
+      pages = people;
+    },
+  });
+  const before = args.resume;
+  return before
+    ? {
+        ...read,
+        changes: [...before.changes, ...read.changes],
+        held: [...(before.held ?? []), ...(read.held ?? [])],
+        problems: [...(before.problems ?? []), ...(read.problems ?? [])],
+      }
+    : read;
 }
 
 function pickSource(sources: readonly DirectoryReader[], name: string | undefined): DirectoryReader {

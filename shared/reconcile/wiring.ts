@@ -1,11 +1,17 @@
 import type { Config } from "../config/schema.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import { createDirectories } from "../providers/directories.ts";
+import { fileDirectory } from "../sources/directory/file-reader.ts";
+import { hrDirectoryReader } from "../sources/directory/hr-readers.ts";
 import type { DirectoryReader } from "../sources/directory/reader.ts";
 import type { ChangeQueue, Log, SecretReader, StateStore } from "../sync/ports.ts";
 import type { ReconcileDeps, ReconcileProgress } from "./run.ts";
 
 /** The full-directory readers of the configured sources (HR APIs, files). */
-export type ReaderFactory = (config: Config, deps: { secrets: SecretReader; log: Log }) => DirectoryReader[];
+export type ReaderFactory = (
+  config: Config,
+  deps: { secrets: SecretReader; log: Log; files?: Readonly<Record<string, string>> },
+) => DirectoryReader[];
 
 export interface ReconcileAdapters {
   store: StateStore;
@@ -13,6 +19,9 @@ export interface ReconcileAdapters {
   secrets: SecretReader;
   log: Log;
   readersFor: ReaderFactory;
+  /** Directory exports by file source name (the CLI's --file). */
+  files?: Readonly<Record<string, string>>;
+  scheduler?: ChangeScheduler;
   progress?: ReconcileProgress;
 }
 
@@ -20,7 +29,11 @@ export interface ReconcileAdapters {
 export function reconcileDepsFor(config: Config, adapters: ReconcileAdapters): ReconcileDeps {
   const { secrets, log } = adapters;
   return {
-    sources: adapters.readersFor(config, { secrets, log }),
+    sources: adapters.readersFor(config, {
+      secrets,
+      log,
+      ...(adapters.files ? { files: adapters.files } : {}),
+    }),
     directories: createDirectories(
       config.providers,
       { secrets, log, concurrency: config.queue.maxConcurrency },
@@ -34,12 +47,21 @@ export function reconcileDepsFor(config: Config, adapters: ReconcileAdapters): R
       .filter((source) => !source.leavers)
       .map((source) => source.source),
     ...(adapters.progress ? { progress: adapters.progress } : {}),
+    ...(adapters.scheduler ? { scheduler: adapters.scheduler } : {}),
   };
 }
 
 /**
- * The directory readers of the configured sources. None yet on this branch: the HR readers (BambooHR,
- * HiBob, Personio, files) land separately and are wired here; until then a scheduled or CLI run fails
- * with "no directory source is configured" instead of reading nothing.
+ * The directory readers of the configured sources: every HR webhook source with an API (BambooHR with
+ * `api`, HiBob, Personio), and the file sources whose export was handed over (`files`, by source name). A
+ * file source takes the place of a webhook source of the same name: the file lists the same people.
  */
-export const configuredReaders: ReaderFactory = () => [];
+export const configuredReaders: ReaderFactory = (config, { secrets, files = {} }) => {
+  const fromFiles = config.fileSources
+    .filter((source) => files[source.name] !== undefined)
+    .map((source) => fileDirectory(source, files[source.name] as string));
+  const fromApis = config.webhooks
+    .filter((source) => !fromFiles.some((reader) => reader.source === source.name))
+    .flatMap((source) => hrDirectoryReader(source, { secrets }) ?? []);
+  return [...fromFiles, ...fromApis];
+};

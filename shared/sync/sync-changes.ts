@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ImportSecrets } from "../model/user.ts";
-import type { ChangeScheduler } from "./change-scheduler.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
+import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
 import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
@@ -41,12 +42,6 @@ export interface SyncDeps {
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
 }
-
-export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
-export type RefreshResult =
-  | { result: "resolved"; change: MergeableChange }
-  | { result: "retry"; reason: string }
-  | { result: "rejected"; reason: string };
 
 export interface RetryRequest {
   messageId: string;

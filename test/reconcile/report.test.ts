@@ -51,11 +51,11 @@ describe("renderPlan", () => {
     const text = renderPlan({
       status: "planned",
       plan: plan(false),
-      applied: { acknowledged: 1, superseded: 0, enqueued: 1, failed: ["c1"] },
+      applied: { acknowledged: 1, superseded: 0, enqueued: 1, scheduled: 0, failed: ["c1"] },
     });
     expect(text).toContain("INCOMPLETE (no leavers)");
     expect(text).toContain(
-      "applied: 1 provider states corrected (0 overtaken by the sync), 1 changes queued, 1 NOT queued (run again)",
+      "applied: 1 provider states corrected (0 overtaken by the sync), 1 changes queued, 0 leavers held until their leaving date, 1 NOT queued (run again)",
     );
   });
 

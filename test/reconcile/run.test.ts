@@ -3,7 +3,6 @@ import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 import type { ListedUser, ProviderDirectory } from "../../shared/reconcile/ports.ts";
 import { runReconcile } from "../../shared/reconcile/run.ts";
-import type { PersonRecord } from "../../shared/sync/person-record.ts";
 import { hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -53,7 +52,7 @@ describe("runReconcile", () => {
     expect(result.status).toBe("planned");
     if (result.status !== "planned") return;
     expect(result.plan.providers[0]?.counts).toMatchObject({ repair: 1, leaver: 1 });
-    expect(result.applied).toEqual({ acknowledged: 1, superseded: 0, enqueued: 2, failed: [] });
+    expect(result.applied).toEqual({ acknowledged: 1, superseded: 0, enqueued: 2, scheduled: 0, failed: [] });
     expect(sent.map((change) => [change.person, change.kind, change.at])).toEqual([
       ["E1", "upsert", "2026-03-01T00:00:00.000Z"],
       ["E2", "delete", "2026-03-01T00:00:00.000Z"],
@@ -84,29 +83,20 @@ describe("runReconcile", () => {
   });
 
   it("skips a correction the sync worker overtook after the listing", async () => {
-    const { store, deps } = setup([[hrChange("E1", 0, ann)]]);
+    /** The sync worker records an acknowledgement between reconcile's read of the state and its correction. */
+    class RacingStore extends MemoryStateStore {
+      override async list(options: { limit: number; after?: string }) {
+        const page = await super.list(options);
+        const [current] = (await this.get(["E1"])).values();
+        if (current)
+          await this.put({ ...current, providers: { idp: { user: { ...ann, title: "x" }, userId: "U1" } } });
+        return page;
+      }
+    }
+    const { deps } = setup([[hrChange("E1", 0, ann)]]);
+    const store = new RacingStore();
     await store.put(recordOf("E1", [hrChange("E1", 0, ann)], { idp: { user: ann, userId: "U1" } }));
-    // The sync worker records an acknowledgement between reconcile's read of the state and its correction.
-    const racing = {
-      ...deps,
-      store: {
-        get: (persons: readonly string[]) => store.get(persons),
-        put: (record: PersonRecord) => store.put(record),
-        findByLoginId: (loginId: string) => store.findByLoginId(loginId),
-        countUsers: (provider: string) => store.countUsers(provider),
-        list: async (options: { limit: number; after?: string }) => {
-          const page = await store.list(options);
-          const [current] = (await store.get(["E1"])).values();
-          if (current)
-            await store.put({
-              ...current,
-              providers: { idp: { user: { ...ann, title: "x" }, userId: "U1" } },
-            });
-          return page;
-        },
-      },
-    };
-    const result = await runReconcile(racing, {});
+    const result = await runReconcile({ ...deps, store }, {});
     expect(result).toMatchObject({ applied: { acknowledged: 0, superseded: 1, enqueued: 1 } });
   });
 
