@@ -41,6 +41,15 @@ export async function runScheduledReconcile(
     deadline: run.deadline - 30_000,
     ...(resume ? { resume } : {}),
   });
+  if (result.status === "partial" && result.snapshot.changes.length <= (resume?.changes.length ?? 0)) {
+    // Not one page further since the last invocation (the source keeps failing): start afresh next time.
+    await deps.snapshots.clear(source);
+    deps.log.error("reconcile stopped: the directory read made no progress", {
+      source,
+      failure: result.snapshot.failure,
+    });
+    return result;
+  }
   if (result.status === "partial") {
     await deps.snapshots.save(result.snapshot);
     await deps.resume.resumeAt(source, new Date(now() + resumeAfterMs));

@@ -63,6 +63,30 @@ describe("runReconcile", () => {
     });
   });
 
+  it("holds a leaver whose leaving date is ahead until then, and refuses to apply without a scheduler", async () => {
+    const { sent, deps } = setup([[hrChange("E1", 0, ann)]]);
+    const leaving = { ...hrChange("E1", 0, {}, "deactivate"), id: "held-E1" };
+    const [reader] = deps.sources;
+    if (!reader) throw new Error("no reader");
+    const withHeld = {
+      source: "hr",
+      readPage: async (cursor: string | undefined, fetchedAt: string) => ({
+        ...(await reader.readPage(cursor, fetchedAt)),
+        held: [{ change: leaving, at: "2026-03-31T17:00:00.000Z" }],
+      }),
+    };
+    await expect(runReconcile({ ...deps, sources: [withHeld] }, {})).rejects.toThrow("no scheduler");
+    expect(sent).toEqual([]);
+    const scheduled: [string, string][] = [];
+    const scheduler = {
+      schedule: async (change: UserChange, at: Date) => void scheduled.push([change.id, at.toISOString()]),
+      cancel: async () => {},
+    };
+    const result = await runReconcile({ ...deps, sources: [withHeld], scheduler }, {});
+    expect(result).toMatchObject({ applied: { scheduled: 1 } });
+    expect(scheduled).toEqual([["held-E1", "2026-03-31T17:00:00.000Z"]]);
+  });
+
   it("writes and sends nothing on a dry run", async () => {
     const { store, sent, deps } = setup([[hrChange("E1", 0, ann)]]);
     const result = await runReconcile(deps, { dryRun: true });

@@ -4,7 +4,7 @@ import { reconcileSourceSchema } from "../../shared/config/reconcile.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 import type { SnapshotStore } from "../../shared/reconcile/ports.ts";
 import { reconcileMetrics, runScheduledReconcile } from "../../shared/reconcile/scheduled.ts";
-import type { SourceSnapshot } from "../../shared/sources/directory/reader.ts";
+import { DirectoryReadError, type SourceSnapshot } from "../../shared/sources/directory/reader.ts";
 import { hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -23,6 +23,7 @@ function setup(mode: "report" | "repair") {
   const resumes: Date[] = [];
   const sent: UserChange[] = [];
   const store = new MemoryStateStore();
+  const control = { failing: false };
   const reader = pagedReader("hr", [[hrChange("E1", 0, ann)], [hrChange("E2", 0, bo)]]);
   const deps = {
     // Each page takes four minutes to read: a 15-minute invocation reads two at most before its reserve.
@@ -31,6 +32,7 @@ function setup(mode: "report" | "repair") {
         source: "hr",
         readPage: async (cursor: string | undefined, fetchedAt: string) => {
           clock += 4 * minute;
+          if (control.failing) throw new DirectoryReadError("HR API answered 503", { retryable: false });
           return reader.readPage(cursor, fetchedAt);
         },
       },
@@ -58,7 +60,17 @@ function setup(mode: "report" | "repair") {
   };
   const source = reconcileSourceSchema.parse({ source: "hr", mode });
   const invoke = (budgetMs: number) => runScheduledReconcile(deps, { source, deadline: clock + budgetMs });
-  return { store, sent, saved, resumes, invoke, advance: (ms: number) => (clock += ms) };
+  return {
+    store,
+    sent,
+    saved,
+    resumes,
+    invoke,
+    advance: (ms: number) => (clock += ms),
+    set failing(value: boolean) {
+      control.failing = value;
+    },
+  };
 }
 
 describe("runScheduledReconcile", () => {
@@ -86,6 +98,17 @@ describe("runScheduledReconcile", () => {
       { name: "ReconcileRepaired", provider: "idp", value: 2 },
       { name: "ReconcileOrphans", provider: "idp", value: 1 },
     ]);
+  });
+
+  it("gives up a read that makes no progress, rather than resume it forever", async () => {
+    const run = setup("repair");
+    const first = await run.invoke(8 * minute);
+    expect(first.status).toBe("partial");
+    run.failing = true;
+    const second = await run.invoke(15 * minute);
+    expect(second).toMatchObject({ status: "partial", snapshot: { complete: false } });
+    expect(run.saved.size).toBe(0);
+    expect(run.resumes).toHaveLength(1);
   });
 
   it("only reports in report mode", async () => {
