@@ -1,13 +1,10 @@
-import { startLocalRuntime } from "../local/runtime.ts";
-import { startDescopeSimulator } from "../local/simulators/descope/simulator.ts";
 import type { UserChange } from "../shared/model/change.ts";
 import { searchPath } from "../shared/providers/descope/list-users.ts";
 import { runReconcile } from "../shared/reconcile/run.ts";
 import { reconcileDepsFor } from "../shared/reconcile/wiring.ts";
 import { chunk } from "../shared/sync/plan.ts";
+import { authorization, startDescopeBench } from "./descope-stack.ts";
 
-const projectId = "P2benchReconcile000000000000";
-const managementKey = "bench-key";
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 const personOf = (index: number) => ({
@@ -38,23 +35,10 @@ export async function measureReconcile(options: {
   pageSize: number;
   usersPerBatch: number;
 }) {
-  const simulator = await startDescopeSimulator({ projectId, managementKey, rateLimits: false });
-  const runtime = await startLocalRuntime({
-    port: 0,
-    logLevel: "SILENT",
-    config: {
-      providers: [
-        {
-          type: "descope",
-          secretName: "descope",
-          baseUrl: simulator.url,
-          maxUsersPerBatch: options.usersPerBatch,
-        },
-      ],
-      queue: { batchSize: 1000, maxBatchingWindowSeconds: 1, retryBaseSeconds: 1, retryMaxSeconds: 60 },
-      reconcile: { listPageSize: options.pageSize },
-    },
-    secrets: { descope: `${projectId}:${managementKey}` },
+  const { simulator, runtime, stop } = await startDescopeBench({
+    rateLimits: false,
+    provider: { maxUsersPerBatch: options.usersPerBatch },
+    config: { reconcile: { listPageSize: options.pageSize } },
   });
   try {
     const indexes = [...Array(options.people).keys()];
@@ -65,7 +49,7 @@ export async function measureReconcile(options: {
       await fetch(`${simulator.url}/v1/mgmt/user/patch/batch`, {
         method: "PATCH",
         headers: {
-          authorization: `Bearer ${projectId}:${managementKey}`,
+          authorization,
           "content-type": "application/json",
         },
         body: JSON.stringify({
@@ -117,7 +101,6 @@ export async function measureReconcile(options: {
       seconds: Math.round(seconds * 10) / 10,
     };
   } finally {
-    await runtime.stop();
-    await simulator.close();
+    await stop();
   }
 }

@@ -6,7 +6,7 @@ import { runReconcile } from "../../shared/reconcile/run.ts";
 import type { MergeableChange } from "../../shared/sync/desired-state.ts";
 import type { LeaverPolicy } from "../../shared/sync/ports.ts";
 import { syncChanges } from "../../shared/sync/sync-changes.ts";
-import { at, pagedReader } from "./fixtures.ts";
+import { at, capturingQueue, pagedReader } from "./fixtures.ts";
 import { MemoryProvider } from "./memory-provider.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -119,25 +119,20 @@ async function providerAfter(
     if (kind === "remove") provider.users.delete(userId);
     else provider.users.set(userId, { ...user, givenName: "Renamed by hand", title: "" });
   }
-  const queued: UserChange[] = [];
+  const queue = capturingQueue();
   const result = await runReconcile(
     {
       sources: [pagedReader("hr", [directory.slice(0, 2), directory.slice(2)])],
       directories: [provider],
       store,
-      queue: {
-        send: async (changes) => {
-          queued.push(...changes);
-          return [];
-        },
-      },
+      queue,
       log: silent,
       now: () => Date.parse(at(10_000)),
     },
     {},
   );
   expect(result.status).toBe("planned");
-  await deliver(queued, deps);
+  await deliver(queue.sent, deps);
   return provider.activeUsers();
 }
 

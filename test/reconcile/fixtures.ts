@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { UserChange } from "../../shared/model/change.ts";
 import type { CanonicalUser, ProfileAttribute } from "../../shared/model/user.ts";
 import { profileAttributes } from "../../shared/model/user.ts";
 import type { ReconcileProvider } from "../../shared/reconcile/plan.ts";
@@ -80,3 +81,15 @@ export function pagedReader(source: string, pages: MergeableChange[][], failAt?:
 
 export const attributesOf = (names: readonly ProfileAttribute[]) => [...names].sort();
 export const same = isDeepStrictEqual;
+
+/** A change queue that keeps what it is sent. */
+export function capturingQueue() {
+  const sent: UserChange[] = [];
+  return {
+    sent,
+    send: async (changes: readonly UserChange[]) => {
+      sent.push(...changes);
+      return [];
+    },
+  };
+}

@@ -3,7 +3,7 @@ import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 import type { ListedUser, ProviderDirectory } from "../../shared/reconcile/ports.ts";
 import { runReconcile } from "../../shared/reconcile/run.ts";
-import { hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
+import { capturingQueue, hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const ann = { loginId: "ann@example.com", email: "ann@example.com", givenName: "Ann", familyName: "Lee" };
@@ -26,17 +26,13 @@ function directoryOf(users: ListedUser[], pageSize = 1): ProviderDirectory & { r
 
 function setup(pages: UserChange[][], failAt?: number) {
   const store = new MemoryStateStore();
-  const sent: UserChange[] = [];
+  const queue = capturingQueue();
+  const { sent } = queue;
   const deps = {
     sources: [pagedReader("hr", pages as never, failAt)],
     directories: [directoryOf([listed("U1", { ...ann, givenName: "Annie" }), listed("U2", bo)])],
     store,
-    queue: {
-      send: async (changes: readonly UserChange[]) => {
-        sent.push(...changes);
-        return [];
-      },
-    },
+    queue,
     log: silent,
     now: () => Date.parse("2026-03-01T00:00:00Z"),
   };

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import { reconcileSourceSchema } from "../../shared/config/reconcile.ts";
-import type { UserChange } from "../../shared/model/change.ts";
 import type { SnapshotStore } from "../../shared/reconcile/ports.ts";
 import { reconcileMetrics, runScheduledReconcile } from "../../shared/reconcile/scheduled.ts";
 import { DirectoryReadError, type SourceSnapshot } from "../../shared/sources/directory/reader.ts";
-import { hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
+import { capturingQueue, hrChange, listed, pagedReader, recordOf, testComparison } from "./fixtures.ts";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const ann = { loginId: "ann@example.com", email: "ann@example.com", givenName: "Ann", familyName: "Lee" };
@@ -21,7 +20,8 @@ function setup(mode: "report" | "repair") {
     clear: async (source) => void saved.delete(source),
   };
   const resumes: Date[] = [];
-  const sent: UserChange[] = [];
+  const queue = capturingQueue();
+  const { sent } = queue;
   const store = new MemoryStateStore();
   const control = { failing: false };
   const reader = pagedReader("hr", [[hrChange("E1", 0, ann)], [hrChange("E2", 0, bo)]]);
@@ -47,12 +47,7 @@ function setup(mode: "report" | "repair") {
       },
     ],
     store,
-    queue: {
-      send: async (changes: readonly UserChange[]) => {
-        sent.push(...changes);
-        return [];
-      },
-    },
+    queue,
     log: silent,
     now: () => clock,
     snapshots,

@@ -10,7 +10,7 @@ import {
 import type { ListedUser, ProviderDirectory } from "../../reconcile/ports.ts";
 import { sendListingRequest } from "../listing-request.ts";
 import { DescopeClient, type DescopeSession } from "./client.ts";
-import { type DescopeMappingConfig, toDescopeProfile, toDescopeStatus } from "./mapping.ts";
+import { type DescopeMappingConfig, textFields, toDescopeProfile, toDescopeStatus } from "./mapping.ts";
 
 export const searchPath = "/v2/mgmt/user/search";
 
@@ -39,16 +39,6 @@ const searchResponseSchema = z.looseObject({
   users: z.array(searchedUserSchema).nullish(),
   total: z.int().nonnegative(),
 });
-
-const textFields = [
-  ["email", "email"],
-  ["phone", "phone"],
-  ["displayName", "name"],
-  ["givenName", "givenName"],
-  ["middleName", "middleName"],
-  ["familyName", "familyName"],
-  ["picture", "picture"],
-] as const satisfies readonly (readonly [ProfileAttribute, keyof SearchedUser])[];
 
 const sorted = (list: readonly string[] | null | undefined) => [...new Set(list ?? [])].sort();
 
