@@ -1,6 +1,3 @@
-import { runReconcileCli } from "../shared/ops/reconcile-cli.ts";
-import { configuredReaders } from "../shared/reconcile/wiring.ts";
+import { runOperatorCli } from "../shared/ops/operator-cli.ts";
 
-process.exitCode = await runReconcileCli(process.argv.slice(2), process.env, {
-  readersFor: configuredReaders,
-});
+process.exitCode = await runOperatorCli("reconcile", process.argv.slice(2), process.env);

@@ -144,7 +144,8 @@ export class IdpSyncStack extends Stack {
     if (config.scim.length > 0) this.#scimIntake(table, ingest);
     if (config.webhooks.length > 0) this.#replayClaims(table, ingest);
     // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
-    // brings deactivated persons back when a provider's deleteAfterDays falls due.
+    // brings deactivated persons back when a provider's deleteAfterDays falls due, and persons ZITADEL
+    // cannot create yet (no e-mail or names) when their wait for the data runs out.
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
     const reconciliation =
@@ -162,9 +163,10 @@ export class IdpSyncStack extends Stack {
             },
           })
         : undefined;
+    const waitsForData = config.providers.some((provider) => provider.type === "zitadel");
     const schedulers = [
       ...(config.webhooks.length > 0 ? [ingest] : []),
-      ...(refreshes || delayedDeletes ? [sync] : []),
+      ...(refreshes || delayedDeletes || waitsForData ? [sync] : []),
       // Reconcile holds the leavers a directory lists with a leaving date ahead.
       ...(reconciliation ? [reconciliation.function] : []),
     ];
@@ -298,6 +300,7 @@ export class IdpSyncStack extends Stack {
    */
   #changeScheduling(changes: Queue, schedulers: readonly NodejsFunction[]) {
     const group = new ScheduleGroup(this, "Leavers");
+    new CfnOutput(this, "ScheduleGroupName", { value: group.scheduleGroupName });
     const role = new Role(this, "SchedulerRole", {
       assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {
         conditions: { StringEquals: { "aws:SourceAccount": this.account } },

@@ -6,14 +6,17 @@ import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
+import { configuredReaders, reconcileDepsFor } from "../shared/reconcile/wiring.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { LocalSecrets } from "./local-secrets.ts";
+import { MemoryAuditTrail } from "./memory-audit-trail.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
 import { MemoryQueue } from "./memory-queue.ts";
 import { MemoryReplayGuard } from "./memory-replay-guard.ts";
 import { MemoryScimGroupStore } from "./memory-scim-group-store.ts";
 import { MemoryStateStore } from "./memory-state-store.ts";
+import { localOperatorDeps, withOperatorEndpoint } from "./operator-endpoint.ts";
 import { SqsPoller } from "./sqs-poller.ts";
 
 export interface LocalRuntimeOptions {
@@ -32,6 +35,8 @@ export interface LocalRuntime {
   store: MemoryStateStore;
   /** What the deprovisioning guard holds; `npm run guard`'s functions (shared/ops) work on it locally. */
   holds: MemoryDeprovisioningHolds;
+  /** Every provider outcome, as `npm run status` shows it. */
+  audit: MemoryAuditTrail;
   secrets: LocalSecrets;
   /** Future-dated leavers, held until they take effect (EventBridge Scheduler on AWS). */
   scheduler: MemoryChangeScheduler;
@@ -44,6 +49,8 @@ export interface LocalRuntime {
 /**
  * The whole pipeline in one process: the real ingest and sync handlers wired to in-memory adapters with
  * SQS and DynamoDB semantics. Providers are whatever the configuration names (simulators or real ones).
+ * The ingest port also serves the operator endpoint (`POST /_ops/<command>`, loopback peers only), so
+ * `npm run status|guard|redrive -- --local` work on this runtime as they do on AWS.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const config = parseConfig(options.config);
@@ -54,6 +61,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
+  const audit = new MemoryAuditTrail({ retentionDays: config.audit.retentionDays });
   const queue = new MemoryQueue({
     maxReceiveCount: config.queue.maxReceiveCount,
     visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
@@ -83,6 +91,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
       holds,
+      audit,
       secrets,
       log: logger,
       scheduler,
@@ -95,7 +104,24 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
     maxConcurrency: config.queue.maxConcurrency,
   });
-  const { server, url } = await serveHttpHandler(ingest, {
+  const operatorDeps = localOperatorDeps({
+    store,
+    holds,
+    audit,
+    queue,
+    scheduler,
+    reconcile: ({ files }) =>
+      reconcileDepsFor(config, {
+        store,
+        queue,
+        secrets,
+        scheduler,
+        log: logger,
+        readersFor: configuredReaders,
+        ...(files ? { files } : {}),
+      }),
+  });
+  const { server, url } = await serveHttpHandler(withOperatorEndpoint(ingest, operatorDeps), {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,
   });
@@ -108,6 +134,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queue,
     store,
     holds,
+    audit,
     secrets,
     scheduler,
     poller,

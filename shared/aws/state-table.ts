@@ -4,7 +4,8 @@ import { reservedKeyPrefixes } from "../model/user.ts";
  * The person-records table as the DynamoDB adapters read it and the stack creates it. Other items share it,
  * none carrying a `record` or a `loginId`, so person reads pass them by: replay claims of webhook deliveries
  * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
- * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
+ * `held#…`, see dynamodb-deprovisioning-holds.ts), the audit trail (`audit#…`, `auditchange#…`, see
+ * dynamodb-audit-trail.ts, expiring by TTL), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
  * dynamodb-scim-group-store.ts), userName claims (`username#<lower-cased userName>`, see
  * dynamodb-state-store.ts), and reconcile snapshots a scheduled run is still reading (`reconcile#…`, see
@@ -20,11 +21,14 @@ export const stateTable = {
   timeToLiveAttribute: "expiresAt",
   /** The providers a person is present at (string set), which the user counters follow. */
   presenceAttribute: "presentAt",
-  /** Key prefix of the per-provider user counters. */
+  /** Key prefix of the per-provider user counters (shards of memberships, see users-membership.ts). */
   userCountPrefix: reservedKeyPrefixes.userCount,
   /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
   guardPrefix: reservedKeyPrefixes.guard,
   heldPrefix: reservedKeyPrefixes.held,
+  /** Key prefixes of the audit trail: a person's entries of one day, and a change's person (both with a TTL). */
+  auditPrefix: reservedKeyPrefixes.audit,
+  auditChangePrefix: reservedKeyPrefixes.auditChange,
   /** Key prefixes of replay claims, SCIM groups and userName claims. */
   replayPrefix: reservedKeyPrefixes.replay,
   scimGroupPrefix: reservedKeyPrefixes.scimGroup,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isPhoneRegion } from "../model/phone.ts";
 import { descopeProviderSchema } from "./descope.ts";
 import { fileSourcesSchema } from "./file-sources.ts";
 import { reconcileSchema } from "./reconcile.ts";
@@ -43,6 +44,12 @@ export const deprovisioningGuardSchema = z.strictObject({
 });
 export type DeprovisioningGuardConfig = z.infer<typeof deprovisioningGuardSchema>;
 
+/** The audit trail: every provider outcome with the changes behind it, kept in the state table. */
+export const auditSchema = z.strictObject({
+  /** Days an entry is kept (DynamoDB's TTL removes it after that; reads skip it from then on too). */
+  retentionDays: z.int().min(1).max(3650).default(30),
+});
+
 /** Thresholds of the CloudWatch alarms the stack creates. */
 export const alarmsSchema = z.strictObject({
   /** Alarm when the oldest change in the queue has waited longer than this. */
@@ -63,6 +70,25 @@ export const configSchema = z.strictObject({
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
+  audit: auditSchema.prefault({}),
+  /**
+   * The region (ISO 3166-1 alpha-2, e.g. "DE") phone numbers written without their +country prefix are
+   * read in; providers receive every number in E.164. Unset: such numbers are refused (dead-lettered with
+   * the reason), never guessed. A number that is not valid in its region is refused alike.
+   */
+  phoneDefaultRegion: z
+    .string()
+    .refine(isPhoneRegion, "must be a region libphonenumber knows, e.g. DE, CH, US")
+    .optional(),
+  /**
+   * Hours a person may wait for data a provider needs to create them (ZITADEL: an e-mail and names)
+   * before their changes are dead-lettered. Until then the changes wait in the desired state, unsent.
+   */
+  incompleteMaxWaitHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   /** Reconciliation against full HR directories (docs/reconcile.md). */
   reconcile: reconcileSchema.prefault({}),
   /** Largest request body ingest accepts. */

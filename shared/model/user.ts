@@ -8,6 +8,8 @@ export const reservedKeyPrefixes = {
   replay: "replay#",
   guard: "guard#",
   held: "held#",
+  audit: "audit#",
+  auditChange: "auditchange#",
   userCount: "users#",
   scimGroup: "scimgroup#",
   scimGroupDirectory: "scimgroups#",

@@ -2,14 +2,16 @@ import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { RoleRules } from "../config/role-rules.ts";
 import type { UserChange } from "../model/change.ts";
+import type { PhoneRegion } from "../model/phone.ts";
 import type { ProfileAttribute } from "../model/user.ts";
 import type { HeldLeaver, SourceSnapshot } from "../sources/directory/reader.ts";
-import { type DesiredPerson, type MergeableChange, mergeChange } from "../sync/desired-state.ts";
+import { type MergeableChange, mergeChange } from "../sync/desired-state.ts";
 import type { PersonRecord, ProviderState } from "../sync/person-record.ts";
 import { planPerson } from "../sync/plan.ts";
+import { desiredPersonOf } from "../sync/plan-batch.ts";
 import type { LeaverPolicy } from "../sync/ports.ts";
+import { type PreparedPerson, withoutUnreadablePhone } from "../sync/readiness.ts";
 import { newPersonRecord } from "../sync/state-updates.ts";
-import { desiredPersonOf } from "../sync/sync-changes.ts";
 import { type Comparison, correctedUser, driftedAttributes, observedUser } from "./drift.ts";
 import { indexListing, type ListingIndex } from "./listing-index.ts";
 import type { ProviderListing } from "./ports.ts";
@@ -75,12 +77,14 @@ export interface ReconcileInput {
   records: ReadonlyMap<string, PersonRecord>;
   providers: readonly ReconcileProvider[];
   roleRules?: RoleRules;
+  /** The region phone numbers without +country are read in, as the sync reads them (E.164 at providers). */
+  phoneDefaultRegion?: PhoneRegion;
   /** False: people absent from the snapshot are never leavers (another source provisions people too). */
   leavers?: boolean;
 }
 
 interface Scoped {
-  desired: DesiredPerson;
+  desired: PreparedPerson;
   record: PersonRecord | undefined;
   changes: MergeableChange[];
 }
@@ -107,7 +111,13 @@ export function reconcilePlan(input: ReconcileInput): ReconcilePlan {
  * everyone in the snapshot, and — only from a complete snapshot — everyone a provider holds who is absent
  * from it (a leaver, as a `delete` stamped with the fetch time, so a newer webhook still wins).
  */
-function scopeOf({ snapshot, records, roleRules, leavers = true }: ReconcileInput): Map<string, Scoped> {
+function scopeOf({
+  snapshot,
+  records,
+  roleRules,
+  phoneDefaultRegion,
+  leavers = true,
+}: ReconcileInput): Map<string, Scoped> {
   const changes = new Map<string, MergeableChange[]>();
   for (const change of snapshot.changes) {
     if (change.kind === "refresh") continue;
@@ -124,7 +134,14 @@ function scopeOf({ snapshot, records, roleRules, leavers = true }: ReconcileInpu
     const record = records.get(person);
     const base = record ?? newPersonRecord(person);
     const merged = { ...base, desired: personChanges.reduce(mergeChange, base.desired) };
-    scope.set(person, { desired: desiredPersonOf(merged, { roleRules }), record, changes: personChanges });
+    scope.set(person, {
+      desired: desiredPersonOf(merged, {
+        ...(roleRules ? { roleRules } : {}),
+        ...(phoneDefaultRegion ? { phoneDefaultRegion } : {}),
+      }),
+      record,
+      changes: personChanges,
+    });
   }
   return scope;
 }
@@ -189,8 +206,10 @@ interface PersonContext {
   acknowledgements: Acknowledgement[];
 }
 
-function planPersonAt(person: string, { desired, record }: Scoped, context: PersonContext) {
+function planPersonAt(person: string, { desired: prepared, record }: Scoped, context: PersonContext) {
   const known = record?.providers[context.provider];
+  // As the sync plans it: an unreadable phone number leaves the provider's as it is.
+  const desired = withoutUnreadablePhone(prepared, known);
   const live = known && !known.deleted ? known : undefined;
   const listed = live ? context.index.managed(person) : undefined;
   const policy = context.comparison.leaverPolicy;

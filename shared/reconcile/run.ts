@@ -1,5 +1,6 @@
 import type { RoleRules } from "../config/role-rules.ts";
 import { systemClock } from "../http/token-bucket.ts";
+import type { PhoneRegion } from "../model/phone.ts";
 import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { DirectoryReader, SourceSnapshot } from "../sources/directory/reader.ts";
 import { readSnapshot } from "../sources/directory/snapshot.ts";
@@ -20,6 +21,7 @@ export interface ReconcileDeps {
   queue: ChangeQueue;
   log: Log;
   roleRules?: RoleRules;
+  phoneDefaultRegion?: PhoneRegion;
   /** Sources whose absent people are not leavers (another source provisions people too). */
   withoutLeavers?: readonly string[];
   /** Holds leavers whose leaving date is ahead until then (EventBridge Scheduler; a timer locally). */
@@ -81,6 +83,7 @@ export async function runReconcile(deps: ReconcileDeps, args: ReconcileArgs): Pr
       listing: listings[index] as (typeof listings)[number],
     })),
     ...(deps.roleRules ? { roleRules: deps.roleRules } : {}),
+    ...(deps.phoneDefaultRegion ? { phoneDefaultRegion: deps.phoneDefaultRegion } : {}),
     leavers: !deps.withoutLeavers?.includes(reader.source),
   });
   deps.progress?.({ phase: "planned", items: records.size + snapshot.changes.length });

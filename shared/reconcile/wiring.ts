@@ -43,6 +43,7 @@ export function reconcileDepsFor(config: Config, adapters: ReconcileAdapters): R
     queue: adapters.queue,
     log,
     roleRules: config.roleRules,
+    ...(config.phoneDefaultRegion ? { phoneDefaultRegion: config.phoneDefaultRegion } : {}),
     withoutLeavers: config.reconcile.sources
       .filter((source) => !source.leavers)
       .map((source) => source.source),

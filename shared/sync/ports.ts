@@ -1,5 +1,8 @@
+import type { CanonicalUser } from "../model/user.ts";
+
 export type { ChangeQueue, Log, SecretReader } from "../ports/common.ts";
 
+import type { AuditEntry } from "./audit.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
@@ -37,8 +40,17 @@ export interface LoginIdClaim {
 
 /** Where the deprovisioning guard keeps its window per provider and the leavers it holds, durably. */
 export interface DeprovisioningHolds {
-  /** Counts `count` leavers at `nowMs` in the provider's sliding window; resolves with the window after. */
-  addLeavers(provider: string, count: number, nowMs: number, windowSeconds: number): Promise<GuardWindow>;
+  /**
+   * Counts these persons as leavers at `nowMs` in the provider's sliding window; resolves with the window
+   * after. A person counts once per window however often they are added (a redelivery, a retry, a crash
+   * between counting and holding), so the count needs no repair. No persons: only reads the window.
+   */
+  addLeavers(
+    provider: string,
+    persons: readonly string[],
+    nowMs: number,
+    windowSeconds: number,
+  ): Promise<GuardWindow>;
   /** The provider holds every leaver from now on (keeps the first `since` when it already does). */
   startHolding(provider: string, since: string): Promise<void>;
   /** Stops holding and empties the window: an operator decided on what was held. */
@@ -52,6 +64,15 @@ export interface DeprovisioningHolds {
   remove(provider: string, persons: readonly string[]): Promise<void>;
   /** The providers that hold, and every held leaver (of one provider, or of all). */
   list(provider?: string): Promise<{ holding: { provider: string; since: string }[]; held: HeldLeaver[] }>;
+}
+
+/** What happened to each person's changes at each provider, kept for a while (the state table, with a TTL). */
+export interface AuditTrail {
+  record(entries: readonly AuditEntry[]): Promise<void>;
+  /** The person's entries still kept, oldest first. */
+  forPerson(person: string): Promise<AuditEntry[]>;
+  /** The person behind a change the trail holds an entry for. */
+  personOfChange(changeId: string): Promise<string | undefined>;
 }
 
 /** Delays the redelivery of messages handed back for retry (SQS ChangeMessageVisibility). */
@@ -92,6 +113,11 @@ export interface Provider {
   readonly leaverPolicy: LeaverPolicy;
   /** With the `deactivate` policy: the days after which an inactive person is deleted (unset: never). */
   readonly deleteAfterDays?: number;
+  /**
+   * What the provider still needs before it can create this user (e.g. "ZITADEL requires an e-mail
+   * address"), or undefined when it can: until then the create waits, unsent.
+   */
+  missingForCreate?(user: CanonicalUser): string | undefined;
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
   apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 // @ts-expect-error dynalite ships no type declarations
 import dynalite from "dynalite";
 import { stateTable } from "../../shared/aws/state-table.ts";
@@ -48,6 +48,11 @@ export async function startDynalite(): Promise<Dynalite> {
             },
           ],
         }),
+      );
+      // Tables are CREATING first, as on AWS; use one only once it is ACTIVE.
+      await waitUntilTableExists(
+        { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+        { TableName: tableName },
       );
       return tableName;
     },

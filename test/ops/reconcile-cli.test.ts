@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DescopeSimulator, startDescopeSimulator } from "../../local/simulators/descope/simulator.ts";
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
-import { runReconcileCli } from "../../shared/ops/reconcile-cli.ts";
-import { configuredReaders } from "../../shared/reconcile/wiring.ts";
+import { runOperatorCli } from "../../shared/ops/operator-cli.ts";
 import { type Dynalite, startDynalite } from "../aws/dynalite.ts";
 import { awsError, type FakeAws, startFakeAws } from "../aws/fake-aws.ts";
 import { type FakeSqsQueues, startFakeSqsQueues } from "../aws/fake-sqs-queues.ts";
@@ -81,11 +80,7 @@ async function cli(argv: string[], table: string) {
     sqs.url("changes"),
     ...argv,
   ];
-  const code = await runReconcileCli(
-    args,
-    {},
-    { readersFor: configuredReaders, print: (text) => printed.push(text) },
-  );
+  const code = await runOperatorCli("reconcile", args, {}, (text) => printed.push(text));
   return { code, output: printed.join("\n") };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reconcilePlan } from "../../shared/reconcile/plan.ts";
-import { planAsJson, renderPlan } from "../../shared/reconcile/report.ts";
+import { reconcileReport, renderReport } from "../../shared/reconcile/report.ts";
 import { hrChange, listed, recordOf, snapshotOf, testComparison } from "./fixtures.ts";
 
 const ann = {
@@ -31,7 +31,7 @@ function plan(complete = true) {
 
 describe("renderPlan", () => {
   it("shows counts per provider and action, then the rows with the attributes that differ, loginIds redacted", () => {
-    expect(renderPlan({ status: "planned", plan: plan() })).toBe(
+    expect(renderReport(reconcileReport({ status: "planned", plan: plan() }))).toBe(
       [
         "reconcile hr: snapshot of 2026-03-01T03:00:00.000Z, complete",
         "",
@@ -48,11 +48,13 @@ describe("renderPlan", () => {
   });
 
   it("says when a snapshot is incomplete, and what was applied", () => {
-    const text = renderPlan({
-      status: "planned",
-      plan: plan(false),
-      applied: { acknowledged: 1, superseded: 0, enqueued: 1, scheduled: 0, failed: ["c1"] },
-    });
+    const text = renderReport(
+      reconcileReport({
+        status: "planned",
+        plan: plan(false),
+        applied: { acknowledged: 1, superseded: 0, enqueued: 1, scheduled: 0, failed: ["c1"] },
+      }),
+    );
     expect(text).toContain("INCOMPLETE (no leavers)");
     expect(text).toContain(
       "applied: 1 provider states corrected (0 overtaken by the sync), 1 changes queued, 0 leavers held until their leaving date, 1 NOT queued (run again)",
@@ -60,7 +62,7 @@ describe("renderPlan", () => {
   });
 
   it("gives every row as JSON, with counts, but no change bodies", () => {
-    const json = planAsJson({ status: "planned", plan: plan() });
+    const json = reconcileReport({ status: "planned", plan: plan() });
     expect(json).toMatchObject({
       changes: 1,
       acknowledgements: 1,

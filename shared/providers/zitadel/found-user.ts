@@ -6,6 +6,8 @@ import { getUserSchema, listUsersSchema, userStates, type ZitadelUser } from "./
 export interface FoundUser {
   userId: string;
   userName: string;
+  /** The user's organisation (its resource owner), when ZITADEL said. */
+  orgId?: string;
   state: string | undefined;
   /**
    * What ZITADEL holds, as a view to diff against. Parts ZITADEL did not return are empty, so they differ
@@ -23,9 +25,11 @@ export function toFoundUser(user: ZitadelUser): FoundUser | undefined {
   const userName = user.username ?? user.userName;
   if (!userId || !userName || user.state === userStates.deleted) return undefined;
   const { profile, email, phone } = user.human ?? {};
+  const orgId = user.details?.resourceOwner;
   return {
     userId,
     userName,
+    ...(orgId ? { orgId } : {}),
     state: user.state,
     view: {
       userName,
