@@ -1,7 +1,7 @@
 import type { UserChange } from "../shared/model/change.ts";
+import { reconcileDepsFor } from "../shared/ops/reconcile-deps.ts";
 import { searchPath } from "../shared/providers/descope/list-users.ts";
 import { runReconcile } from "../shared/reconcile/run.ts";
-import { reconcileDepsFor } from "../shared/reconcile/wiring.ts";
 import { chunk } from "../shared/sync/plan.ts";
 import { authorization, startDescopeBench } from "./descope-stack.ts";
 

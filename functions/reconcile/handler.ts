@@ -9,7 +9,7 @@ import { EventBridgeReconcileResume } from "../../shared/aws/eventbridge-reconci
 import { SecretsManagerReader } from "../../shared/aws/secrets-manager.ts";
 import { SqsChangeQueue } from "../../shared/aws/sqs-change-queue.ts";
 import { createLogger } from "../../shared/logging/logger.ts";
-import { configuredReaders, reconcileDepsFor } from "../../shared/reconcile/wiring.ts";
+import { configuredReaders, reconcileDepsFor } from "../../shared/ops/reconcile-deps.ts";
 import { createReconcileHandler } from "./create-handler.ts";
 
 const config = configFromEnv();

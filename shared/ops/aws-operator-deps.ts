@@ -16,10 +16,10 @@ import { redriveDeadLetters } from "../aws/sqs-redrive.ts";
 import { parseConfig } from "../config/schema.ts";
 import { createLogger } from "../logging/logger.ts";
 import type { ReconcileDeps } from "../reconcile/run.ts";
-import { configuredReaders, reconcileDepsFor } from "../reconcile/wiring.ts";
 import { required, UsageError } from "./cli-args.ts";
 import type { OperatorDeps } from "./operator-deps.ts";
 import { terminalProgress } from "./progress.ts";
+import { configuredReaders, reconcileDepsFor } from "./reconcile-deps.ts";
 
 /**
  * The operator ports over the AWS adapters, from the command line's flags (or their variables). Each is

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, simulatorCredentials } from "../../local/local-stack.ts";
+import { reconcileDepsFor } from "../../shared/ops/reconcile-deps.ts";
 import { type ReconcileResult, runReconcile } from "../../shared/reconcile/run.ts";
-import { reconcileDepsFor } from "../../shared/reconcile/wiring.ts";
 import { MemoryLog } from "../providers/doubles.ts";
 import { hrChange, pagedReader } from "../reconcile/fixtures.ts";
 import { type PersonInput, scim, scimUser, settled, startTestStack } from "./stack.ts";

@@ -1,11 +1,11 @@
 import type { Config } from "../config/schema.ts";
 import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import { createDirectories } from "../providers/directories.ts";
+import type { ReconcileDeps, ReconcileProgress } from "../reconcile/run.ts";
 import { fileDirectory } from "../sources/directory/file-reader.ts";
 import { hrDirectoryReader } from "../sources/directory/hr-readers.ts";
 import type { DirectoryReader } from "../sources/directory/reader.ts";
 import type { ChangeQueue, Log, SecretReader, StateStore } from "../sync/ports.ts";
-import type { ReconcileDeps, ReconcileProgress } from "./run.ts";
 
 /** The full-directory readers of the configured sources (HR APIs, files). */
 export type ReaderFactory = (
