@@ -27,6 +27,7 @@ import {
 import type { WebhookSourceConfig } from "../shared/config/webhooks.ts";
 import { bundleLambdaSync, type LambdaName, repoRoot } from "./lambda-bundle.ts";
 import { IdpSyncMonitoring, serviceNames } from "./monitoring.ts";
+import { Reconcile } from "./reconcile.ts";
 
 export interface IdpSyncProps {
   /** The validated configuration (`parseConfig`); it holds secret names only, so it may travel in plain sight. */
@@ -58,7 +59,10 @@ export class IdpSync extends Construct {
   readonly monitoring: IdpSyncMonitoring;
   /** The EventBridge Scheduler group of held changes, when the configuration holds any. */
   readonly scheduleGroup?: ScheduleGroup;
+  /** Scheduled reconciliation, when the configuration reconciles any source. */
+  readonly reconciliation?: Reconcile;
   readonly #logRetention: RetentionDays;
+  readonly #secrets = new Map<string, ISecret>();
 
   constructor(scope: Construct, id: string, props: IdpSyncProps) {
     super(scope, id);
@@ -127,7 +131,14 @@ export class IdpSync extends Construct {
     this.deadLetters.grantSendMessages(this.sync);
     // The audit trail is written in batches.
     this.#tableAccess(this.sync, [...readItems, ...writeItems, "dynamodb:BatchWriteItem"]);
-    this.#grantSecrets(config);
+    this.#grantSecrets(this.ingest, [
+      ...config.scim.map((source) => source.tokenSecretName),
+      ...config.webhooks.flatMap((source) => source.secretNames),
+    ]);
+    this.#grantSecrets(this.sync, [
+      ...config.providers.map((provider) => provider.secretName),
+      ...config.webhooks.flatMap((source) => hrApiSecretName(source) ?? []),
+    ]);
     if (config.scim.length > 0) this.#scimIntake();
     if (config.webhooks.length > 0) this.#replayClaims();
     // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
@@ -136,9 +147,12 @@ export class IdpSync extends Construct {
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
     const waitsForData = config.providers.some((provider) => provider.type === "zitadel");
+    if (config.reconcile.sources.length > 0) this.reconciliation = this.#reconciliation(config, common);
     const schedulers = [
       ...(config.webhooks.length > 0 ? [this.ingest] : []),
       ...(refreshes || delayedDeletes || waitsForData ? [this.sync] : []),
+      // Reconcile holds the leavers a directory lists with a leaving date ahead.
+      ...(this.reconciliation ? [this.reconciliation.function] : []),
     ];
     if (schedulers.length > 0) this.scheduleGroup = this.#changeScheduling(schedulers);
 
@@ -206,23 +220,28 @@ export class IdpSync extends Construct {
     });
   }
 
-  #grantSecrets(config: Config) {
-    const secrets = new Map<string, ISecret>();
-    const grant = (grantee: IGrantable, names: readonly string[]) => {
-      for (const name of new Set(names)) {
-        const secret = secrets.get(name) ?? importSecret(this, `Secret${secrets.size}`, name);
-        secrets.set(name, secret);
-        secret.grantRead(grantee);
-      }
-    };
-    grant(this.ingest, [
-      ...config.scim.map((source) => source.tokenSecretName),
-      ...config.webhooks.flatMap((source) => source.secretNames),
-    ]);
-    grant(this.sync, [
-      ...config.providers.map((provider) => provider.secretName),
-      ...config.webhooks.flatMap((source) => hrApiSecretName(source) ?? []),
-    ]);
+  /** Lets `grantee` read these secrets, each imported once by name or ARN. */
+  #grantSecrets(grantee: IGrantable, names: readonly string[]) {
+    for (const name of new Set(names)) {
+      const secret = this.#secrets.get(name) ?? importSecret(this, `Secret${this.#secrets.size}`, name);
+      this.#secrets.set(name, secret);
+      secret.grantRead(grantee);
+    }
+  }
+
+  #reconciliation(config: Config, environment: Record<string, string>) {
+    return new Reconcile(this, "Reconciliation", {
+      config,
+      changes: this.changes,
+      environment,
+      makeFunction: (id, name, settings) => this.#function(id, name, settings),
+      useTable: (fn) => this.#tableAccess(fn, [...readItems, ...writeItems]),
+      grantSecrets: (grantee, names) => this.#grantSecrets(grantee, names),
+      sourceSecretNames: (name) => {
+        const source = config.webhooks.find((webhook) => webhook.name === name);
+        return source ? [hrApiSecretName(source) ?? []].flat() : [];
+      },
+    });
   }
 
   /**

@@ -10,6 +10,7 @@ export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 export const lambdaEntries = {
   ingest: join(repoRoot, "functions/ingest/handler.ts"),
   sync: join(repoRoot, "functions/sync/handler.ts"),
+  reconcile: join(repoRoot, "functions/reconcile/handler.ts"),
 } as const;
 export type LambdaName = keyof typeof lambdaEntries;
 

@@ -71,6 +71,13 @@ function publishProviderMetrics(metrics: Metrics, provider: string, report: Sync
   }
 }
 
+/** One count with the provider as dimension (besides the service). */
+export function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
+  const single = metrics.singleMetric();
+  single.addDimension("provider", provider);
+  single.addMetric(name, MetricUnit.Count, count);
+}
+
 /** Spreads retries out: a retried change stays invisible for an exponential, jittered delay. */
 async function backOff(
   event: SQSEvent,

@@ -2,6 +2,7 @@ import * as z from "zod";
 import { isPhoneRegion } from "../model/phone.ts";
 import { descopeProviderSchema } from "./descope.ts";
 import { fileSourcesSchema } from "./file-sources.ts";
+import { reconcileSchema } from "./reconcile.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";
 import { webhookSourcesSchema } from "./webhooks.ts";
@@ -120,6 +121,8 @@ export const configSchema = z.strictObject({
     .positive()
     .max(24 * 30)
     .default(24),
+  /** Reconciliation against full HR directories (docs/reconcile.md). */
+  reconcile: reconcileSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()

@@ -132,7 +132,7 @@ export function withCreateIntents(record: PersonRecord, deps: PlanningDeps): Per
  */
 export function desiredPersonOf(
   record: PersonRecord,
-  { roleRules = [], phoneDefaultRegion }: PlanningDeps,
+  { roleRules = [], phoneDefaultRegion }: Pick<PlanningDeps, "roleRules" | "phoneDefaultRegion">,
 ): PreparedPerson {
   const desired = materialize(record.desired);
   const withRoles =

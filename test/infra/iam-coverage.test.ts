@@ -5,7 +5,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { IdpSyncStack } from "../../infra/idp-sync-stack.ts";
-import { lambdaBuildOptions, repoRoot } from "../../infra/lambda-bundle.ts";
+import { type LambdaName, lambdaBuildOptions, repoRoot } from "../../infra/lambda-bundle.ts";
 import { parseConfig } from "../../shared/config/schema.ts";
 import { example } from "./configs.ts";
 import { permissions } from "./template-reading.ts";
@@ -21,7 +21,7 @@ const services: Record<string, string> = {
  * Every AWS action the adapters bundled into a function may call: each `new XCommand` in its
  * `shared/aws` modules, as `service:X` (a batch command needs its single action's permission).
  */
-async function actionsCalledBy(name: "ingest" | "sync"): Promise<string[]> {
+async function actionsCalledBy(name: LambdaName): Promise<string[]> {
   const { metafile } = await build({ ...lambdaBuildOptions(name, "/nowhere"), write: false, metafile: true });
   const adapters = Object.keys(metafile.inputs).filter((input) => input.includes("shared/aws/"));
   const actions = adapters.flatMap((adapter) => {
@@ -37,18 +37,34 @@ async function actionsCalledBy(name: "ingest" | "sync"): Promise<string[]> {
   return [...new Set(actions)].sort();
 }
 
-describe("the sync function's role", () => {
-  it("grants every AWS action its bundled adapters call (checked against the bundle, not a list)", async () => {
-    const config = parseConfig({
-      ...example,
-      providers: [{ type: "descope", name: "descope", secretName: "d", deleteAfterDays: 30 }],
-    });
-    const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
-    const granted = Object.keys(
-      permissions(Template.fromStack(new IdpSyncStack(app, "IdpSync", { config })), "Sync"),
+/** The functions whose role must cover every command their adapters hold (ingest reaches only some). */
+const fullyChecked = [
+  ["Sync", "sync"],
+  ["Reconcile", "reconcile"],
+] as const;
+
+describe("the functions' roles", () => {
+  const config = parseConfig({
+    ...example,
+    providers: [{ type: "descope", name: "descope", secretName: "d", deleteAfterDays: 30 }],
+    reconcile: { sources: [{ source: "payroll" }] },
+  });
+  const app = new App({ context: { "aws:cdk:bundling-stacks": [] } });
+  const template = Template.fromStack(new IdpSyncStack(app, "IdpSync", { config }));
+
+  it.each(fullyChecked)(
+    "%s: grants every AWS action its bundled adapters call (read from the bundle)",
+    async (role, name) => {
+      const granted = Object.keys(permissions(template, role));
+      const called = await actionsCalledBy(name);
+      expect(called).toEqual(expect.arrayContaining(["dynamodb:PutItem", "sqs:SendMessage"]));
+      expect(called.filter((action) => !granted.includes(action))).toEqual([]);
+    },
+  );
+
+  it("sees the audit trail's batch writes and the Scheduler adapter in the sync bundle", async () => {
+    expect(await actionsCalledBy("sync")).toEqual(
+      expect.arrayContaining(["dynamodb:BatchWriteItem", "scheduler:CreateSchedule"]),
     );
-    const called = await actionsCalledBy("sync");
-    expect(called).toEqual(expect.arrayContaining(["dynamodb:BatchWriteItem", "scheduler:CreateSchedule"]));
-    expect(called.filter((action) => !granted.includes(action))).toEqual([]);
   });
 });

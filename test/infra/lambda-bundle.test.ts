@@ -8,7 +8,7 @@ describe("the Lambda bundles", () => {
   it("import in a fresh node without node_modules, load at most 500 KB and ship maps without sources", async () => {
     // measureLambdaBundles throws when a bundle fails to import; its timings are for npm run bench only.
     const bundles = await measureLambdaBundles(1);
-    expect(bundles.map((bundle) => bundle.function)).toEqual(["ingest", "sync"]);
+    expect(bundles.map((bundle) => bundle.function)).toEqual(["ingest", "sync", "reconcile"]);
     for (const bundle of bundles) {
       expect(bundle.entryKB).toBeLessThanOrEqual(500);
       expect(bundle.sourcesContent).toBe(false);

@@ -7,7 +7,7 @@ import { IdpSyncStack } from "../../infra/idp-sync-stack.ts";
 import { parseConfig } from "../../shared/config/schema.ts";
 import { example } from "./configs.ts";
 
-/** Every optional part switched on: webhooks with HR APIs (schedules in both functions), two providers. */
+/** Every optional part switched on: webhooks with HR APIs (schedules in all functions), two providers, reconcile. */
 const everything = parseConfig({
   ...example,
   providers: [
@@ -28,6 +28,7 @@ const everything = parseConfig({
     },
   ],
   alarms: { email: "ops@example.com" },
+  reconcile: { sources: [{ source: "bob" }] },
 });
 const noBundling = { context: { "aws:cdk:bundling-stacks": [] } };
 

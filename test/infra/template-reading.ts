@@ -23,7 +23,10 @@ function label(resource: unknown): string {
 }
 
 /** Every permission a function's role has: action → the resources (labelled) it applies to. */
-export function permissions(template: Template, name: "Ingest" | "Sync"): Record<string, string[]> {
+export function permissions(
+  template: Template,
+  name: "Ingest" | "Sync" | "Reconcile",
+): Record<string, string[]> {
   const role = logicalId(template, "AWS::IAM::Role", `${name}ServiceRole`);
   const grants: Record<string, string[]> = {};
   for (const policy of Object.values(template.findResources("AWS::IAM::Policy"))) {

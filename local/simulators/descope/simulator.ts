@@ -11,6 +11,7 @@ import {
   tooManyRequests,
 } from "../sim-server.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { searchUsers } from "./search-route.ts";
 import { isRecord, readUserInput, type UserInput } from "./user-input.ts";
 import {
   type DescopeUserObject,
@@ -156,6 +157,7 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
       store.deleteByIds(userIds);
       return {};
     },
+    "POST /v2/mgmt/user/search": (body) => searchUsers(store.all(), body),
     "GET /v1/mgmt/user": (_body, query) => ({
       user: store.load(read({ loginId: query.get("loginId"), userId: query.get("userId") })),
     }),

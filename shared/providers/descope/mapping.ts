@@ -26,7 +26,8 @@ export type DescopeProfile = Omit<DescopeUserFields, "loginId">;
 /** A canonical user that can exist at Descope: one with a loginId. */
 export type AddressableUser = CanonicalUser & { loginId: string };
 
-const textFields = [
+/** Canonical text attributes and the Descope fields they are stored in. */
+export const textFields = [
   ["email", "email"],
   ["phone", "phone"],
   ["displayName", "name"],

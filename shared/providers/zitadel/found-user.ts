@@ -20,7 +20,7 @@ export interface FoundUser {
 export const isInactiveState = (state: string | undefined) =>
   state === userStates.inactive || state === userStates.locked;
 
-function toFoundUser(user: ZitadelUser): FoundUser | undefined {
+export function toFoundUser(user: ZitadelUser): FoundUser | undefined {
   const userId = user.userId ?? user.id;
   const userName = user.username ?? user.userName;
   if (!userId || !userName || user.state === userStates.deleted) return undefined;
