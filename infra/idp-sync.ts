@@ -27,6 +27,7 @@ import {
 import type { WebhookSourceConfig } from "../shared/config/webhooks.ts";
 import { bundleLambdaSync, type LambdaName, repoRoot } from "./lambda-bundle.ts";
 import { IdpSyncMonitoring, serviceNames } from "./monitoring.ts";
+import { acknowledgeScheduleWildcard } from "./nag.ts";
 import { Reconcile } from "./reconcile.ts";
 
 export interface IdpSyncProps {
@@ -302,14 +303,13 @@ export class IdpSync extends Construct {
       }),
     });
     this.changes.grantSendMessages(role);
-    const schedules = `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${Stack.of(this).resolve(group.scheduleGroupName)}/*`;
     for (const fn of schedulers) {
-      Validations.of(fn.role as IRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${schedules}]`,
-        reason:
-          "One EventBridge schedule per held leaver, named when it is held: the function may create, update and " +
+      acknowledgeScheduleWildcard(
+        fn.role as IRole,
+        group,
+        "One EventBridge schedule per held leaver, named when it is held: the function may create, update and " +
           "delete schedules in idp-sync's own schedule group, and no other.",
-      });
+      );
       group.grantWriteSchedules(fn);
       group.grantDeleteSchedules(fn);
       role.grantPassRole(fn.grantPrincipal);

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import { type IGrantable, type IRole, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { CfnSchedule, ScheduleGroup } from "aws-cdk-lib/aws-scheduler";
@@ -6,6 +6,7 @@ import type { Queue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { Config } from "../shared/config/schema.ts";
 import type { LambdaName } from "./lambda-bundle.ts";
+import { acknowledgeScheduleWildcard } from "./nag.ts";
 
 interface FunctionSettings {
   timeout: Duration;
@@ -64,12 +65,12 @@ export class Reconcile extends Construct {
       new PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [fn.functionArn] }),
     );
     group.grantWriteSchedules(fn);
-    Validations.of(fn.role as IRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${Stack.of(this).resolve(group.scheduleGroupName)}/*]`,
-      reason:
-        "A run that outlasts its deadline schedules its own resumption, named when it is made: the function may " +
+    acknowledgeScheduleWildcard(
+      fn.role as IRole,
+      group,
+      "A run that outlasts its deadline schedules its own resumption, named when it is made: the function may " +
         "write schedules in reconcile's own schedule group, and no other.",
-    });
+    );
     role.grantPassRole(fn.grantPrincipal);
     fn.addEnvironment("RECONCILE_SCHEDULE_GROUP", group.scheduleGroupName);
     fn.addEnvironment("RECONCILE_SCHEDULER_ROLE_ARN", role.roleArn);

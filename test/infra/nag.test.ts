@@ -54,6 +54,15 @@ describe("cdk-nag AwsSolutions", () => {
     expect(findings(app)).toEqual([]);
   });
 
+  it("finds nothing unacknowledged in a stack with a literal account and region (ARNs then carry them)", () => {
+    const app = new App(noBundling);
+    new IdpSyncStack(app, "IdpSync", {
+      config: everything,
+      env: { account: "111122223333", region: "eu-west-1" },
+    });
+    expect(findings(app)).toEqual([]);
+  });
+
   it("finds nothing unacknowledged when the construct sits in someone else's stack under another id", () => {
     const app = new App(noBundling);
     new IdpSync(new Stack(app, "Platform"), "Provisioning", { config: everything });
