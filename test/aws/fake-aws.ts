@@ -22,6 +22,18 @@ export interface FakeAws {
   close(): Promise<void>;
 }
 
+/** The environment SDK clients built from it need to reach loopback fakes: region, dummy keys, endpoints. */
+export function offlineAwsEnvironment(endpoints: { dynamodb: string; sqs: string; secretsManager: string }) {
+  return {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "x",
+    AWS_SECRET_ACCESS_KEY: "x",
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.secretsManager,
+  };
+}
+
 /** Credentials and region for SDK clients that talk to a loopback server. */
 export const offlineClientConfig = {
   region: "us-east-1",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleDirectory } from "../../bench/lambda-bundles.ts";
 import { bundleFile, bundleLambda } from "../../infra/lambda-bundle.ts";
 import { type Dynalite, startDynalite } from "../aws/dynalite.ts";
-import { type FakeAws, startFakeAws } from "../aws/fake-aws.ts";
+import { type FakeAws, offlineAwsEnvironment, startFakeAws } from "../aws/fake-aws.ts";
 import { type FakeSqs, startFakeSqs } from "../aws/fake-sqs.ts";
 import { example } from "./configs.ts";
 
@@ -115,12 +115,11 @@ describe("the deployed ingest bundle", () => {
           IDP_SYNC_CONFIG: JSON.stringify({ ...example, scim: { tokenSecretName: "idp-sync/scim-token" } }),
           QUEUE_URL: sqs.queueUrl,
           STATE_TABLE: table,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: "x",
-          AWS_SECRET_ACCESS_KEY: "x",
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          AWS_ENDPOINT_URL_SQS: sqs.server.endpoint,
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          ...offlineAwsEnvironment({
+            dynamodb: dynamo.endpoint,
+            sqs: sqs.server.endpoint,
+            secretsManager: secrets.endpoint,
+          }),
           POWERTOOLS_LOG_LEVEL: "ERROR",
         },
       },

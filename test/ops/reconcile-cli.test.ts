@@ -6,7 +6,7 @@ import { type DescopeSimulator, startDescopeSimulator } from "../../local/simula
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
 import { runOperatorCli } from "../../shared/ops/operator-cli.ts";
 import { type Dynalite, startDynalite } from "../aws/dynalite.ts";
-import { awsError, type FakeAws, startFakeAws } from "../aws/fake-aws.ts";
+import { awsError, type FakeAws, offlineAwsEnvironment, startFakeAws } from "../aws/fake-aws.ts";
 import { type FakeSqsQueues, startFakeSqsQueues } from "../aws/fake-sqs-queues.ts";
 
 const projectId = "P2cliProject0000000000000000";
@@ -28,14 +28,14 @@ beforeAll(async () => {
   );
   descope = await startDescopeSimulator({ projectId, managementKey });
   // The CLI builds its SDK clients as an operator's shell would: from the environment.
-  Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "x",
-    AWS_SECRET_ACCESS_KEY: "x",
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: sqs.server.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-  });
+  Object.assign(
+    process.env,
+    offlineAwsEnvironment({
+      dynamodb: dynamo.endpoint,
+      sqs: sqs.server.endpoint,
+      secretsManager: secrets.endpoint,
+    }),
+  );
   directory = mkdtempSync(join(tmpdir(), "reconcile-cli-"));
   writeFileSync(
     join(directory, "idp-sync.config.json"),
