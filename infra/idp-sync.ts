@@ -162,7 +162,11 @@ export class IdpSync extends Construct {
       config,
       changes: this.changes,
       deadLetters: this.deadLetters,
-      functions: { ingest: this.ingest, sync: this.sync },
+      functions: {
+        ingest: this.ingest,
+        sync: this.sync,
+        ...(this.reconciliation ? { reconcile: this.reconciliation.function } : {}),
+      },
       api: this.api,
       ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });

@@ -27,7 +27,7 @@ export interface IdpSyncMonitoringProps {
   config: Config;
   changes: Queue;
   deadLetters: Queue;
-  functions: { ingest: LambdaFunction; sync: LambdaFunction };
+  functions: { ingest: LambdaFunction; sync: LambdaFunction; reconcile?: LambdaFunction };
   api: HttpApi;
   alarmTopic?: ITopic;
 }
@@ -88,6 +88,14 @@ export class IdpSyncMonitoring extends Construct {
       maxAge,
       `idp-sync: a change has waited more than ${maxAge} s: a provider is failing or rate-limiting, or sync is failing.`,
     );
+    const { reconcile } = this.#props.functions;
+    if (reconcile)
+      alarm(
+        "ReconcileErrorsAlarm",
+        reconcile.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+        0,
+        "idp-sync: a scheduled reconcile run failed. Read its logs (reconcile summary, errors); npm run reconcile -- --dry-run shows what it would do.",
+      );
     config.providers.forEach((provider, index) => {
       alarm(
         `DeprovisioningHeld${index}Alarm`,
@@ -101,6 +109,9 @@ export class IdpSyncMonitoring extends Construct {
   #dashboard() {
     const { config, changes, deadLetters, functions, api } = this.#props;
     const providers = config.providers.map((provider) => provider.name);
+    const named = Object.entries(functions).filter(
+      (entry): entry is [string, LambdaFunction] => entry[1] !== undefined,
+    );
     const graph = (title: string, left: IMetric[], width = 8) =>
       new GraphWidget({ title, left, width, height: 6 });
     const dashboard = new Dashboard(this, "Dashboard", { defaultInterval: Duration.hours(3) });
@@ -165,16 +176,17 @@ export class IdpSyncMonitoring extends Construct {
       ),
     );
     dashboard.addWidgets(
-      graph("Functions: errors and throttles", [
-        functions.sync.metricErrors({ period: minute, label: "sync errors" }),
-        functions.sync.metricThrottles({ period: minute, label: "sync throttles" }),
-        functions.ingest.metricErrors({ period: minute, label: "ingest errors" }),
-        functions.ingest.metricThrottles({ period: minute, label: "ingest throttles" }),
-      ]),
-      graph("Functions: duration p99 (ms)", [
-        functions.sync.metricDuration({ period: minute, statistic: "p99", label: "sync" }),
-        functions.ingest.metricDuration({ period: minute, statistic: "p99", label: "ingest" }),
-      ]),
+      graph(
+        "Functions: errors and throttles",
+        named.flatMap(([name, fn]) => [
+          fn.metricErrors({ period: minute, label: `${name} errors` }),
+          fn.metricThrottles({ period: minute, label: `${name} throttles` }),
+        ]),
+      ),
+      graph(
+        "Functions: duration p99 (ms)",
+        named.map(([name, fn]) => fn.metricDuration({ period: minute, statistic: "p99", label: name })),
+      ),
       graph("API: requests and errors", [
         api.metricCount({ period: minute, label: "requests" }),
         api.metricClientError({ period: minute, label: "4xx (incl. throttled 429)" }),

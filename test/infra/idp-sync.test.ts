@@ -107,6 +107,33 @@ describe("IdpSync alarm actions", () => {
   });
 });
 
+describe("IdpSync with scheduled reconciliation", () => {
+  const { template: t } = template({ ...example, reconcile: { sources: [{ source: "payroll" }] } });
+  const reconcileFunction = Object.entries(t.findResources("AWS::Lambda::Function")).find(([, fn]) =>
+    JSON.stringify(fn.Properties.Environment).includes("idp-sync-reconcile"),
+  )?.[0];
+
+  it("alarms, through the same topic, when a reconcile run fails", () => {
+    const alarm = Object.values(t.findResources("AWS::CloudWatch::Alarm")).find(
+      (candidate) => candidate.Properties.MetricName === "Errors",
+    )?.Properties;
+    const topic = { Ref: Object.keys(t.findResources("AWS::SNS::Topic"))[0] };
+    expect(alarm).toMatchObject({
+      Namespace: "AWS/Lambda",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: reconcileFunction } }],
+      Threshold: 0,
+      AlarmActions: [topic],
+      OKActions: [topic],
+    });
+  });
+
+  it("shows the reconcile function's errors and duration on the dashboard", () => {
+    const body = JSON.stringify(Object.values(t.findResources("AWS::CloudWatch::Dashboard"))[0]?.Properties);
+    expect(body).toContain(`{"Ref":"${reconcileFunction}"}`);
+    expect(body).toContain("reconcile errors");
+  });
+});
+
 describe("IdpSync dashboard", () => {
   const { template: t } = template(twoProviders);
   const body = JSON.stringify(Object.values(t.findResources("AWS::CloudWatch::Dashboard"))[0]?.Properties);
