@@ -46,7 +46,7 @@ const builtinsWithoutFacades: Plugin = {
  * - What is imported dynamically becomes a chunk of its own, loaded only when used: the Scheduler adapter,
  *   and the SDK's credential providers other than the environment's, which Lambda never needs.
  * - Source maps carry positions and names but no sources: Node needs only those to rewrite stack traces
- *   (`--enable-source-maps`), and they shrink from 3.9 MB to about 0.8 MB.
+ *   (`--enable-source-maps`), and they shrink from 3.9 MB to about 1.1 MB (all chunks).
  */
 export function lambdaBuildOptions(name: LambdaName, outdir: string): BuildOptions {
   return {
