@@ -255,7 +255,8 @@ export class IdpSync extends Construct {
    * group items and the claims of userNames given up.
    */
   #scimIntake() {
-    this.#tableAccess(this.ingest, [...readItems, "dynamodb:PutItem"]);
+    // The state store writes a record with a conditional UpdateItem (PutItem for claims and groups).
+    this.#tableAccess(this.ingest, [...readItems, "dynamodb:PutItem", "dynamodb:UpdateItem"]);
     const deletableKeys = [
       stateTable.scimGroupPrefix,
       stateTable.scimGroupDirectoryPrefix,

@@ -215,6 +215,7 @@ describe("IdpSyncStack with the example configuration", () => {
       ...readSecrets("idp-sync/scim-token"),
       ...readTable,
       "dynamodb:PutItem": ["State"],
+      "dynamodb:UpdateItem": ["State"],
       "dynamodb:DeleteItem": [
         'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["scimgroup#*","scimgroups#*","username#*"]}}',
       ],
@@ -330,9 +331,9 @@ describe("IdpSyncStack with HR webhooks", () => {
     const replayKeys = 'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["replay#*"]}}';
     expect(grants["dynamodb:PutItem"]).toContain(replayKeys);
     expect(grants["dynamodb:DeleteItem"]).toContain(replayKeys);
-    // Deletes stay limited to claims and SCIM groups; ingest never updates or batch-writes.
+    // Deletes stay limited to claims and SCIM groups; updates are SCIM's record writes; no batch writes.
     expect(grants["dynamodb:DeleteItem"]?.every((grant) => grant.includes("LeadingKeys"))).toBe(true);
-    expect(grants["dynamodb:UpdateItem"]).toBeUndefined();
+    expect(grants["dynamodb:UpdateItem"]).toEqual(["State"]);
     expect(grants["dynamodb:BatchWriteItem"]).toBeUndefined();
     for (const action of schedules) expect(grants[action]).toHaveLength(1);
   });
