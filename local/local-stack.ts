@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   /** Secret values by name, for a `config` of your own. */
   secrets?: Record<string, string>;
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Where each sync batch's summary line goes (default: stdout at INFO and DEBUG, see runtime.ts). */
+  onBatchSummary?: (line: string) => void;
   /** Tests only: settings of the simulators, and changes to the embedded default configuration. */
   simulators?: { descope?: Partial<DescopeSimulatorOptions>; zitadel?: Partial<ZitadelSimulatorOptions> };
   adjustDefault?: (config: ConfigInput) => ConfigInput;
@@ -56,7 +58,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port,
       config: options.config,
       secrets: options.secrets ?? {},
-      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...runtimeOutput(options),
     });
     return { runtime, banner: () => bannerOf(runtime, []), stop: () => runtime.stop() };
   }
@@ -85,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       "local/zitadel": simulatorCredentials.zitadelPat,
       "acme-hr-signing": acmeSecret,
     },
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...runtimeOutput(options),
   });
   return {
     runtime,
@@ -102,6 +104,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all([descope.close(), zitadel.close()]);
     },
   };
+}
+
+function runtimeOutput({ logLevel, onBatchSummary }: LocalStackOptions) {
+  return { ...(logLevel ? { logLevel } : {}), ...(onBatchSummary ? { onBatchSummary } : {}) };
 }
 
 /** The embedded default: one SCIM source, the example HR webhook source, both providers at their simulators. */

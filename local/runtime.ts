@@ -1,5 +1,4 @@
 import type { Server } from "node:http";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { syncDepsFor } from "../functions/sync/sync-deps.ts";
@@ -8,6 +7,7 @@ import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
+import { batchSummary } from "./batch-summary.ts";
 import { LocalSecrets } from "./local-secrets.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
 import { MemoryQueue } from "./memory-queue.ts";
@@ -23,6 +23,11 @@ export interface LocalRuntimeOptions {
   config: ConfigInput;
   secrets: Record<string, string>;
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /**
+   * Receives a one-line summary of each synced batch (see batch-summary.ts). Default: printed to stdout
+   * at log level INFO or DEBUG, dropped otherwise. Locally there are no CloudWatch metrics (EMF JSON).
+   */
+  onBatchSummary?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -49,8 +54,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const config = parseConfig(options.config);
   const logLevel = options.logLevel ?? "INFO";
   const logger = createLogger("idp-sync-local", logLevel);
-  const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-local" });
-  metrics.setThrowOnEmptyMetrics(false);
+  const printSummary = options.onBatchSummary ?? defaultBatchSummaryPrinter(logLevel);
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
@@ -88,7 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       scheduler,
     }),
     logger,
-    metrics,
+    { onSynced: (received, report) => printSummary(batchSummary(received, report)) },
   );
   const poller = new SqsPoller(queue, sync, {
     batchSize: config.queue.batchSize,
@@ -118,6 +122,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await closeServer(server);
     },
   };
+}
+
+function defaultBatchSummaryPrinter(logLevel: string): (line: string) => void {
+  return logLevel === "INFO" || logLevel === "DEBUG" ? (line) => console.log(line) : () => {};
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -7,7 +7,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { type BackoffPolicy, retryDelaySeconds } from "../../shared/sync/backoff.ts";
 import { heldMetricName } from "../../shared/sync/deprovisioning-guard.ts";
 import type { MessageVisibility } from "../../shared/sync/ports.ts";
-import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";
+import { type SyncDeps, type SyncReport, syncChanges } from "../../shared/sync/sync-changes.ts";
 
 export interface SyncHandlerDeps extends SyncDeps {
   visibility: MessageVisibility;
@@ -16,11 +16,20 @@ export interface SyncHandlerDeps extends SyncDeps {
   leaseGraceMs?: number;
 }
 
+/** Where each batch's outcome goes besides the log. */
+export interface SyncHandlerReporting {
+  /** CloudWatch metrics as EMF lines on stdout (the AWS function). */
+  metrics?: Metrics;
+  /** Called with each batch's report (the local runtime prints a summary line from it). */
+  onSynced?: (received: number, report: SyncReport) => void;
+}
+
 /** The sync Lambda, given its adapters: the AWS ones in handler.ts, in-memory ones in the local runtime. */
-export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics: Metrics) {
+export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, reporting: SyncHandlerReporting) {
+  const { metrics, onSynced } = reporting;
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metrics ? [logMetrics(metrics)] : [])
     .handler(async (event, context) => {
       const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
       // Persons are leased until the invocation's own deadline (past it, Lambda has ended it), plus time
@@ -29,21 +38,27 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics
       const leaseUntil = Date.now() + remainingMs + (deps.leaseGraceMs ?? 10_000);
       // No provider request starts in the last tenth (at least 2 s): what is left is recorded and retried.
       const deadline = Date.now() + remainingMs - Math.max(2_000, remainingMs / 10);
+      // Counted before the work, so that an invocation that fails still publishes what it received.
+      metrics?.addMetric("ChangesReceived", MetricUnit.Count, messages.length);
       const report = await syncChanges(messages, { ...deps, leaseUntil, deadline });
-      metrics.addMetric("ChangesReceived", MetricUnit.Count, messages.length);
-      metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
-      metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);
-      for (const [provider, counts] of Object.entries(report.outcomes)) {
-        for (const [result, count] of Object.entries(counts))
-          providerMetric(metrics, provider, `Operations_${result}`, count);
-      }
-      // The guard's alarm metric: leavers held for an operator (the stack alarms on it per provider).
-      for (const [provider, count] of Object.entries(report.held ?? {}))
-        providerMetric(metrics, provider, heldMetricName, count);
+      if (metrics) addReportMetrics(metrics, report);
+      onSynced?.(messages.length, report);
       await backOff(event, report.retry, deps, logger);
       logger.info("batch synced", { messages: messages.length, ...report });
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };
     });
+}
+
+function addReportMetrics(metrics: Metrics, report: SyncReport) {
+  metrics.addMetric("ChangesRetried", MetricUnit.Count, report.retry.length);
+  metrics.addMetric("ChangesDeadLettered", MetricUnit.Count, report.deadLettered);
+  for (const [provider, counts] of Object.entries(report.outcomes)) {
+    for (const [result, count] of Object.entries(counts))
+      providerMetric(metrics, provider, `Operations_${result}`, count);
+  }
+  // The guard's alarm metric: leavers held for an operator (the stack alarms on it per provider).
+  for (const [provider, count] of Object.entries(report.held ?? {}))
+    providerMetric(metrics, provider, heldMetricName, count);
 }
 
 function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {

@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from "../../local/local-stack.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/local-stack.ts";
 import type { ConfigInput } from "../../shared/config/schema.ts";
 import { forEachLimited } from "../../shared/http/concurrency.ts";
 
@@ -8,13 +8,17 @@ export const scimToken = "e2e-scim-token";
  * The local stack on free ports with both simulators, tuned so tests wait milliseconds, not minutes:
  * retries come back after at most half a second and ZITADEL's pacing is lifted (its simulator's limit too).
  */
-export function startTestStack(adjust: (config: ConfigInput) => ConfigInput = (config) => config) {
+export function startTestStack(
+  adjust: (config: ConfigInput) => ConfigInput = (config) => config,
+  options: Pick<LocalStackOptions, "logLevel" | "onBatchSummary"> = {},
+) {
   return startLocalStack({
     port: 0,
     descopeSimulatorPort: 0,
     zitadelSimulatorPort: 0,
     scimToken,
     logLevel: "SILENT",
+    ...options,
     simulators: { zitadel: { requestsPerSecond: false } },
     adjustDefault: (config) =>
       adjust({
