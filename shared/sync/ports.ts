@@ -1,3 +1,4 @@
+import type { LeaverPolicy } from "../config/common.ts";
 import type { UserChange } from "../model/change.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
@@ -98,5 +99,3 @@ export interface Provider {
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
   apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }
-
-export type LeaverPolicy = "deactivate" | "delete";
