@@ -1,6 +1,6 @@
 import type { ConfigInput } from "../shared/config/schema.ts";
 import { acmeHr, acmeSecret } from "./example-webhook-source.ts";
-import { type LocalRuntime, startLocalRuntime } from "./runtime.ts";
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from "./runtime.ts";
 import {
   type DescopeSimulator,
   type DescopeSimulatorOptions,
@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Where each sync batch's summary line goes (default: stdout at INFO and DEBUG, see runtime.ts). */
   onBatchSummary?: (line: string) => void;
+  /** The time the pipeline goes by (see runtime.ts); tests move it forward. */
+  clock?: LocalRuntimeOptions["clock"];
   /** Tests only: settings of the simulators, and changes to the embedded default configuration. */
   simulators?: { descope?: Partial<DescopeSimulatorOptions>; zitadel?: Partial<ZitadelSimulatorOptions> };
   adjustDefault?: (config: ConfigInput) => ConfigInput;
@@ -58,7 +60,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port,
       config: options.config,
       secrets: options.secrets ?? {},
-      ...runtimeOutput(options),
+      ...runtimeOptions(options),
     });
     return { runtime, banner: () => bannerOf(runtime, []), stop: () => runtime.stop() };
   }
@@ -87,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       "local/zitadel": simulatorCredentials.zitadelPat,
       "acme-hr-signing": acmeSecret,
     },
-    ...runtimeOutput(options),
+    ...runtimeOptions(options),
   });
   return {
     runtime,
@@ -106,8 +108,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 }
 
-function runtimeOutput({ logLevel, onBatchSummary }: LocalStackOptions) {
-  return { ...(logLevel ? { logLevel } : {}), ...(onBatchSummary ? { onBatchSummary } : {}) };
+/** What the stack hands on to the runtime unchanged when given. */
+function runtimeOptions({ logLevel, onBatchSummary, clock }: LocalStackOptions) {
+  return {
+    ...(logLevel ? { logLevel } : {}),
+    ...(onBatchSummary ? { onBatchSummary } : {}),
+    ...(clock ? { clock } : {}),
+  };
 }
 
 /** The embedded default: one SCIM source, the example HR webhook source, both providers at their simulators. */

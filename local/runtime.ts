@@ -3,6 +3,7 @@ import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
+import type { Clock } from "../shared/http/token-bucket.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
@@ -28,6 +29,12 @@ export interface LocalRuntimeOptions {
    * at log level INFO or DEBUG, dropped otherwise. Locally there are no CloudWatch metrics (EMF JSON).
    */
   onBatchSummary?: (line: string) => void;
+  /**
+   * The time the pipeline goes by: when requests arrive, when scheduled changes fall due, when a deletion
+   * is due and when leases end (default: the system clock). Tests move it forward to cross days. Queue
+   * visibility, retries and provider pacing keep to real time.
+   */
+  clock?: Pick<Clock, "now">;
 }
 
 export interface LocalRuntime {
@@ -55,6 +62,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const logLevel = options.logLevel ?? "INFO";
   const logger = createLogger("idp-sync-local", logLevel);
   const printSummary = options.onBatchSummary ?? defaultBatchSummaryPrinter(logLevel);
+  const clock = options.clock ?? { now: Date.now };
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
@@ -66,7 +74,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // so each keeps to the whole budget (on AWS, each execution environment keeps to its share).
   const providers = createProviders(config.providers, { secrets, log: logger, concurrency: 1 });
 
-  const scheduler = new MemoryChangeScheduler(queue);
+  const scheduler = new MemoryChangeScheduler(queue, clock);
   const ingest = createIngestHandler(
     {
       config,
@@ -75,7 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       store,
       log: logger,
       scheduler,
-      replayGuard: new MemoryReplayGuard(),
+      replayGuard: new MemoryReplayGuard(clock),
       scimGroups: new MemoryScimGroupStore(),
     },
     logger,
@@ -90,6 +98,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secrets,
       log: logger,
       scheduler,
+      now: clock.now,
     }),
     logger,
     { onSynced: (received, report) => printSummary(batchSummary(received, report)) },
@@ -102,6 +111,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const { server, url } = await serveHttpHandler(ingest, {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,
+    clock,
   });
   poller.start();
   scheduler.start();

@@ -35,7 +35,7 @@ export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, reporti
       // Persons are leased until the invocation's own deadline (past it, Lambda has ended it), plus time
       // for requests it sent just before to land, so that none lands after the next invocation's.
       const remainingMs = context.getRemainingTimeInMillis();
-      const leaseUntil = Date.now() + remainingMs + (deps.leaseGraceMs ?? 10_000);
+      const leaseUntil = (deps.now ?? Date.now)() + remainingMs + (deps.leaseGraceMs ?? 10_000);
       // No provider request starts in the last tenth (at least 2 s): what is left is recorded and retried.
       const deadline = Date.now() + remainingMs - Math.max(2_000, remainingMs / 10);
       // Counted before the work, so that an invocation that fails still publishes what it received.

@@ -7,7 +7,7 @@ import type { SyncHandlerDeps } from "./create-handler.ts";
 /** The adapters that differ between AWS (handler.ts) and the local runtime. */
 export type SyncAdapters = Pick<
   SyncHandlerDeps,
-  "store" | "providers" | "deadLetters" | "visibility" | "log"
+  "store" | "providers" | "deadLetters" | "visibility" | "log" | "now"
 > & {
   holds: DeprovisioningHolds;
   secrets: SecretReader;

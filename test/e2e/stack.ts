@@ -10,7 +10,7 @@ export const scimToken = "e2e-scim-token";
  */
 export function startTestStack(
   adjust: (config: ConfigInput) => ConfigInput = (config) => config,
-  options: Pick<LocalStackOptions, "logLevel" | "onBatchSummary"> = {},
+  options: Pick<LocalStackOptions, "logLevel" | "onBatchSummary" | "clock"> = {},
 ) {
   return startLocalStack({
     port: 0,
