@@ -1,4 +1,5 @@
 import { measureCoreThroughput } from "./core-throughput.ts";
+import { measureLeaverLatency } from "./leaver-latency.ts";
 import { measureProviderCalls } from "./provider-calls.ts";
 
 /** `npm run bench`: figures that tests must not time. Prints one JSON line per measurement. */
@@ -12,4 +13,8 @@ print(
 print(
   "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
   await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
+);
+print(
+  "pipeline: leaver latency, webhook sent → provider deactivated, 1,000 leavers in a burst of 10,000 webhooks",
+  await measureLeaverLatency({ people: 2_000, burst: 10_000, leavers: 1_000 }),
 );
