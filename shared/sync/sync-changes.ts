@@ -7,10 +7,11 @@ import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
-import { acknowledge, type PlannedOperation, planPerson } from "./plan.ts";
+import { type PlannedOperation, planPerson } from "./plan.ts";
 import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
 import { deriveRolesAndTenants } from "./role-rules.ts";
 import { updateRecords } from "./state-updates.ts";
+import { intentOf, stateAfter } from "./write-ahead.ts";
 
 /** A message as the queue delivered it. */
 export interface QueuedMessage {
@@ -79,19 +80,28 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
 
   const invocation = randomUUID();
   const busy = new Set<string>();
+  const acknowledgedBefore = new Map<string, PersonRecord["providers"]>();
+  const withIntents = (record: PersonRecord) => writeIntents(record, acknowledgedBefore, deps);
   const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => {
     const desired = (byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
-    if (deps.leaseUntil === undefined) return withCreateIntents({ ...record, desired }, deps);
+    if (deps.leaseUntil === undefined) return withIntents({ ...record, desired });
     const { lease } = record;
     const leased = lease !== undefined && lease.owner !== invocation && lease.until > now(deps);
     if (leased) busy.add(record.person);
     else busy.delete(record.person);
     return leased
       ? { ...record, desired }
-      : withCreateIntents({ ...record, desired, lease: { owner: invocation, until: deps.leaseUntil } }, deps);
+      : withIntents({ ...record, desired, lease: { owner: invocation, until: deps.leaseUntil } });
   });
   for (const person of [...merged.conflicted, ...busy]) markRetry(byPerson, person, retry);
   for (const person of busy) merged.written.delete(person);
+  // Plans start from what the providers acknowledged, not from the intents just written ahead of them.
+  const records = new Map(
+    [...merged.written].map(([person, record]) => {
+      const providers = acknowledgedBefore.get(person) ?? record.providers;
+      return [person, { ...record, providers }] as const;
+    }),
+  );
 
   const outcomes: SyncReport["outcomes"] = {};
   const acknowledged = new Map<string, Map<string, ProviderState>>();
@@ -99,12 +109,12 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const held: Record<string, number> = {};
   // The desired person is the same for every provider: materialized (and its roles derived) once.
   const desiredByPerson = new Map(
-    [...merged.written].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
+    [...records].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
   );
   const bodiesOf = (person: string) => byPerson.get(person)?.messages.map((message) => message.body) ?? [];
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const planned = planOperations(provider, merged.written, desiredByPerson, byPerson, deps);
+      const planned = planOperations(provider, records, desiredByPerson, byPerson, deps);
       const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
       for (const person of guarded.retry) markRetry(byPerson, person, retry);
       if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
@@ -112,27 +122,24 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
       await guarded.settle(results);
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
+      const outcomeOf = new Map(results);
+      for (const operation of planned) {
+        const state = stateAfter(operation, outcomeOf.get(operation));
+        if (state === undefined) continue;
+        const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
+        acks.set(provider.name, state);
+        acknowledged.set(operation.person, acks);
+      }
       for (const [operation, outcome] of results) {
         counts[outcome.result] += 1;
-        if (outcome.result === "applied") {
-          const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
-          acks.set(provider.name, acknowledge(operation, outcome.userId));
-          acknowledged.set(operation.person, acks);
-        } else if (outcome.result === "retry") {
+        if (outcome.result === "retry") {
           deps.log.warn("provider asked for a retry", {
             provider: provider.name,
             person: operation.person,
             reason: outcome.reason,
           });
           markRetry(byPerson, operation.person, retry, outcome.retryAfterSeconds);
-          if (operation.op !== "create" && outcome.retryAfterSeconds === undefined) {
-            // It may have taken effect unanswered (a timeout, a 5xx): the next plan checks instead of
-            // trusting. A retry with Retry-After is a refusal (429) that changed nothing.
-            const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
-            acks.set(provider.name, { ...operation.current, unconfirmed: true });
-            acknowledged.set(operation.person, acks);
-          }
-        } else {
+        } else if (outcome.result === "rejected") {
           rejections.set(operation.person, [
             ...(rejections.get(operation.person) ?? []),
             `${provider.name}: ${outcome.reason}`,
@@ -153,7 +160,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   for (const person of recorded.conflicted) markRetry(byPerson, person, retry);
   const unscheduled = await scheduleDeletionChecks(
     deps.providers,
-    merged.written,
+    records,
     acknowledged,
     deps.scheduler,
     now(deps),
@@ -256,21 +263,25 @@ function planOperations(
 }
 
 /**
- * Writes ahead, with the merge, every create about to be sent, as an unconfirmed provider state: a create
- * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
- * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
+ * Writes ahead, with the merge, the intent of every operation about to be sent (see write-ahead.ts), so
+ * that a request which takes effect while its answer or the invocation is lost is checked, not trusted.
+ * Keeps the states it replaced in `before`: the plans start from those.
  */
-function withCreateIntents(record: PersonRecord, deps: SyncDeps): PersonRecord {
+function writeIntents(
+  record: PersonRecord,
+  before: Map<string, PersonRecord["providers"]>,
+  deps: SyncDeps,
+): PersonRecord {
   let states = record.providers;
   let desired: DesiredPerson | undefined;
   for (const provider of deps.providers) {
     const known = states[provider.name];
-    if (known && !known.deleted) continue;
+    if (known?.unconfirmed) continue;
     desired ??= desiredPersonOf(record, deps);
-    const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
-    if (decision.op === "create")
-      states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
+    const intent = intentOf(planPerson(record.person, desired, known, provider.leaverPolicy));
+    if (intent) states = { ...states, [provider.name]: intent };
   }
+  before.set(record.person, record.providers);
   return states === record.providers ? record : { ...record, providers: states };
 }
 

@@ -291,7 +291,7 @@ describe("chaos: faults, kills, shuffled duplicates", () => {
           `  retries               ${runtime.queue.redeliveries} redeliveries (provider retries with backoff, kills, and waits for a person another invocation holds)`,
           `  DLQ                   ${deadLetters.length} letters, ${lettered.size} distinct bodies: ${data.invalidBodies.length} invalid, ${lettered.size - data.invalidBodies.length - deadLetteredIncomplete} from ${data.poisoned.size} people with an e-mail no provider accepts, ${deadLetteredIncomplete} early changes ZITADEL could not create yet (applied later)`,
           `  final state           Descope ${descopeUsers.length} users, ZITADEL ${zitadelUsers.length} users`,
-          `  lost                  ${lost}`,
+          `  lost                  ${lost}${problems.length > 0 ? `: ${problems.slice(0, 5).join(" | ")}` : ""}`,
           `  elapsed               ${(elapsedMs / 1000).toFixed(1)} s`,
         ].join("\n"),
       );

@@ -33,8 +33,13 @@ export type OperationPlan =
     }
   | { rejected: string };
 
-/** How a Descope user is addressed: by the loginId it was given, else by its user id (Descope accepts both). */
-const addressOf = (current: ProviderState) => current.user.loginId ?? current.userId;
+/**
+ * How a Descope user is addressed: by the loginId it was given, else by its user id (Descope's `loginId`
+ * fields accept both). Unconfirmed, by its id first: a rename that landed unrecorded left it under
+ * neither the recorded nor the wanted loginId.
+ */
+const addressOf = (current: ProviderState) =>
+  current.unconfirmed ? (current.userId ?? current.user.loginId) : (current.user.loginId ?? current.userId);
 
 const unaddressable = { rejected: "neither a loginId nor a Descope user id is known for this user" };
 
