@@ -305,6 +305,26 @@ describe("Descope provider: patch, status, delete", () => {
     expect(stored(h, "ann@new.example")).toMatchObject({ userId: current.userId, email: "ann@new.example" });
   });
 
+  it("addresses an unconfirmed user by its id: a rename that landed unrecorded makes no second user", async () => {
+    const h = await start();
+    const current = await created(h, ann);
+    // The rename reaches Descope, but the worker dies before it records the answer.
+    await h.provider.apply([patchOp("p", current, { loginId: "ann@moved.example" })]);
+
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { ...current, unconfirmed: true }, { loginId: "ann@new.example" }),
+    ]);
+
+    expect(outcome).toEqual({ person: "p", result: "applied", userId: current.userId });
+    expect(h.requestsTo("/v1/mgmt/user/update/loginid").at(-1)?.body).toEqual({
+      loginId: current.userId,
+      newLoginId: "ann@new.example",
+    });
+    expect(h.sim.users().map((user) => [user.userId, user.loginIds])).toEqual([
+      [current.userId, ["ann@new.example"]],
+    ]);
+  });
+
   it("creates the whole resulting user when Descope no longer has it", async () => {
     const h = await start();
     const present = await created(h, { loginId: "here" });
