@@ -1,3 +1,3 @@
-import { runGuardCli } from "../shared/ops/guard-cli.ts";
+import { runOperatorCli } from "../shared/ops/operator-cli.ts";
 
-process.exitCode = await runGuardCli(process.argv.slice(2), process.env);
+process.exitCode = await runOperatorCli("guard", process.argv.slice(2), process.env);

@@ -1,3 +1,3 @@
-import { runRedriveCli } from "../shared/ops/redrive-cli.ts";
+import { runOperatorCli } from "../shared/ops/operator-cli.ts";
 
-process.exitCode = await runRedriveCli(process.argv.slice(2), process.env);
+process.exitCode = await runOperatorCli("redrive", process.argv.slice(2), process.env);

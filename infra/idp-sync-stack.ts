@@ -241,21 +241,24 @@ export class IdpSyncStack extends Stack {
 
   /**
    * SCIM answers reads from the table and merges every accepted write into the person's record at once
-   * (read-your-writes); its groups live there too. Ingest never deletes a person: only group items.
+   * (read-your-writes); its groups and userName claims live there too. Ingest never deletes a person: only
+   * group items and the claims of userNames given up.
    */
   #scimIntake(table: Table, ingest: NodejsFunction) {
     table.grantReadData(ingest);
     ingest.addToRolePolicy(
       new PolicyStatement({ actions: ["dynamodb:PutItem"], resources: [table.tableArn] }),
     );
-    const groupKeys = [stateTable.scimGroupPrefix, stateTable.scimGroupDirectoryPrefix].map(
-      (prefix) => `${prefix}*`,
-    );
+    const deletableKeys = [
+      stateTable.scimGroupPrefix,
+      stateTable.scimGroupDirectoryPrefix,
+      stateTable.userNamePrefix,
+    ].map((prefix) => `${prefix}*`);
     ingest.addToRolePolicy(
       new PolicyStatement({
         actions: ["dynamodb:DeleteItem"],
         resources: [table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": groupKeys } },
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": deletableKeys } },
       }),
     );
   }
@@ -277,6 +280,7 @@ export class IdpSyncStack extends Stack {
    */
   #changeScheduling(changes: Queue, schedulers: readonly NodejsFunction[]) {
     const group = new ScheduleGroup(this, "Leavers");
+    new CfnOutput(this, "ScheduleGroupName", { value: group.scheduleGroupName });
     const role = new Role(this, "SchedulerRole", {
       assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {
         conditions: { StringEquals: { "aws:SourceAccount": this.account } },

@@ -137,10 +137,10 @@ export class MemoryQueue implements ChangeQueue {
     return this.#messages.size;
   }
 
-  /** Moves every dead letter back to the queue (the local redrive). */
-  redrive(): number {
-    const letters = this.deadLetters.splice(0);
+  /** Moves the oldest `max` dead letters back to the queue (the local redrive) and returns them. */
+  redrive(max = Number.POSITIVE_INFINITY): DeadLetteredMessage[] {
+    const letters = this.deadLetters.splice(0, Math.min(max, this.deadLetters.length));
     for (const letter of letters) this.sendRaw(letter.body);
-    return letters.length;
+    return letters;
   }
 }

@@ -1,6 +1,6 @@
 import type { PersonRecord } from "../shared/sync/person-record.ts";
 import { desiredLoginId } from "../shared/sync/person-record.ts";
-import type { StateStore } from "../shared/sync/ports.ts";
+import type { LoginIdClaim, StateStore } from "../shared/sync/ports.ts";
 import { presenceDelta, presentAt } from "../shared/sync/provider-presence.ts";
 
 /** The state store of the local runtime and of tests: same contract as the DynamoDB store, kept in memory. */
@@ -8,6 +8,8 @@ export class MemoryStateStore implements StateStore {
   readonly #records = new Map<string, string>();
   /** Users per provider, kept up to date on every write as the DynamoDB store keeps its counters. */
   readonly #users = new Map<string, number>();
+  /** loginId claims by lower-cased loginId; each operation on them is atomic, as one conditional write. */
+  readonly #claims = new Map<string, LoginIdClaim>();
 
   async get(persons: readonly string[]): Promise<Map<string, PersonRecord>> {
     const found = new Map<string, PersonRecord>();
@@ -49,6 +51,32 @@ export class MemoryStateStore implements StateStore {
 
   async countUsers(provider: string): Promise<number> {
     return this.#users.get(provider) ?? 0;
+  }
+
+  async claimLoginId(loginId: string, person: string, nowMs: number): Promise<LoginIdClaim> {
+    const key = loginId.toLowerCase();
+    const held = this.#claims.get(key);
+    if (held && held.person !== person) return { ...held };
+    this.#claims.set(key, { person, at: nowMs });
+    return { person, at: nowMs };
+  }
+
+  async takeOverLoginId(loginId: string, from: LoginIdClaim, person: string, nowMs: number) {
+    const key = loginId.toLowerCase();
+    const held = this.#claims.get(key);
+    if (held?.person !== from.person || held.at !== from.at) return false;
+    this.#claims.set(key, { person, at: nowMs });
+    return true;
+  }
+
+  async releaseLoginId(loginId: string, person: string): Promise<void> {
+    const key = loginId.toLowerCase();
+    if (this.#claims.get(key)?.person === person) this.#claims.delete(key);
+  }
+
+  /** The holder of every loginId claim (lower-cased loginId → person), for tests. */
+  claims(): Map<string, string> {
+    return new Map([...this.#claims].map(([loginId, claim]) => [loginId, claim.person]));
   }
 
   /** Every record, for tests and the local operator view. */

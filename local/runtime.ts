@@ -10,11 +10,13 @@ import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-
 import { serveHttpHandler } from "./api-gateway-server.ts";
 import { batchSummary } from "./batch-summary.ts";
 import { LocalSecrets } from "./local-secrets.ts";
+import { MemoryAuditTrail } from "./memory-audit-trail.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
 import { MemoryQueue } from "./memory-queue.ts";
 import { MemoryReplayGuard } from "./memory-replay-guard.ts";
 import { MemoryScimGroupStore } from "./memory-scim-group-store.ts";
 import { MemoryStateStore } from "./memory-state-store.ts";
+import { localOperatorDeps, withOperatorEndpoint } from "./operator-endpoint.ts";
 import { SqsPoller } from "./sqs-poller.ts";
 
 export interface LocalRuntimeOptions {
@@ -44,6 +46,8 @@ export interface LocalRuntime {
   store: MemoryStateStore;
   /** What the deprovisioning guard holds; `npm run guard`'s functions (shared/ops) work on it locally. */
   holds: MemoryDeprovisioningHolds;
+  /** Every provider outcome, as `npm run status` shows it. */
+  audit: MemoryAuditTrail;
   secrets: LocalSecrets;
   /** Future-dated leavers, held until they take effect (EventBridge Scheduler on AWS). */
   scheduler: MemoryChangeScheduler;
@@ -56,6 +60,8 @@ export interface LocalRuntime {
 /**
  * The whole pipeline in one process: the real ingest and sync handlers wired to in-memory adapters with
  * SQS and DynamoDB semantics. Providers are whatever the configuration names (simulators or real ones).
+ * The ingest port also serves the operator endpoint (`POST /_ops/<command>`, loopback peers only), so
+ * `npm run status|guard|redrive -- --local` work on this runtime as they do on AWS.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const config = parseConfig(options.config);
@@ -66,6 +72,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
+  const audit = new MemoryAuditTrail({ retentionDays: config.audit.retentionDays });
   const queue = new MemoryQueue({
     maxReceiveCount: config.queue.maxReceiveCount,
     visibilityTimeoutMs: config.queue.visibilityTimeoutSeconds * 1000,
@@ -95,6 +102,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       deadLetters: queue.deadLetterSink,
       visibility: queue.visibility,
       holds,
+      audit,
       secrets,
       log: logger,
       scheduler,
@@ -108,7 +116,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
     maxConcurrency: config.queue.maxConcurrency,
   });
-  const { server, url } = await serveHttpHandler(ingest, {
+  const operatorDeps = localOperatorDeps({ store, holds, audit, queue, scheduler });
+  const { server, url } = await serveHttpHandler(withOperatorEndpoint(ingest, operatorDeps), {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,
     clock,
@@ -122,6 +131,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     queue,
     store,
     holds,
+    audit,
     secrets,
     scheduler,
     poller,

@@ -1,6 +1,7 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDbAuditTrail } from "../../shared/aws/dynamodb-audit-trail.ts";
 import { DynamoDbDeprovisioningHolds } from "../../shared/aws/dynamodb-deprovisioning-holds.ts";
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
 import { changeSchedulerFromEnv, configFromEnv, requiredEnv } from "../../shared/aws/environment.ts";
@@ -33,6 +34,7 @@ export const handler = createSyncHandler(
     deadLetters: new SqsDeadLetterSink({ client: sqs, queueUrl: requiredEnv("DLQ_URL") }),
     visibility: new SqsMessageVisibility({ client: sqs, queueUrl: requiredEnv("QUEUE_URL") }),
     holds: new DynamoDbDeprovisioningHolds({ client: dynamo, tableName }),
+    audit: new DynamoDbAuditTrail({ client: dynamo, tableName, retentionDays: config.audit.retentionDays }),
     secrets,
     log: logger,
     ...(scheduler ? { scheduler } : {}),

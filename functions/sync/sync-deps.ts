@@ -1,13 +1,13 @@
 import type { Config } from "../../shared/config/schema.ts";
+import type { ChangeScheduler } from "../../shared/ports/change-scheduler.ts";
 import { createRefreshResolver } from "../../shared/sources/webhooks/refresh.ts";
-import type { ChangeScheduler } from "../../shared/sync/change-scheduler.ts";
 import type { DeprovisioningHolds, SecretReader } from "../../shared/sync/ports.ts";
 import type { SyncHandlerDeps } from "./create-handler.ts";
 
 /** The adapters that differ between AWS (handler.ts) and the local runtime. */
 export type SyncAdapters = Pick<
   SyncHandlerDeps,
-  "store" | "providers" | "deadLetters" | "visibility" | "log" | "now"
+  "store" | "providers" | "deadLetters" | "visibility" | "log" | "audit" | "now"
 > & {
   holds: DeprovisioningHolds;
   secrets: SecretReader;

@@ -2,6 +2,7 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
+  GetItemCommand,
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
@@ -16,6 +17,7 @@ import {
 import type { DeprovisioningHolds } from "../sync/ports.ts";
 import { batchGetItems, type Item, scanItems } from "./dynamodb-reads.ts";
 import { stateTable } from "./state-table.ts";
+import { personDigest } from "./users-membership.ts";
 
 export interface DynamoDbDeprovisioningHoldsOptions {
   client: DynamoDBClient;
@@ -24,12 +26,15 @@ export interface DynamoDbDeprovisioningHoldsOptions {
   now?: () => number;
 }
 
-/** Window buckets are top-level number attributes `w<bucket>` of the guard item, so ADD counts atomically. */
+/**
+ * Window buckets are top-level string-set attributes `w<bucket>` of the guard item, holding the digests of
+ * the persons counted in them: ADD is atomic across concurrent invocations and idempotent per person.
+ */
 const bucketPrefix = "w";
 
 /**
- * The deprovisioning guard's store in the person-records table. `guard#<provider>` holds the window (one
- * counter per bucket, added to atomically by concurrent invocations) and `holdingSince`;
+ * The deprovisioning guard's store in the person-records table. `guard#<provider>` holds the window (the
+ * persons per bucket, added to atomically by concurrent invocations) and `holdingSince`;
  * `held#<provider>#<person>` holds a leaver, its change bodies a string set that concurrent holds add to.
  * A released leaver carries the table's TTL attribute, and is treated as gone once that has passed.
  */
@@ -46,17 +51,14 @@ export class DynamoDbDeprovisioningHolds implements DeprovisioningHolds {
 
   async addLeavers(
     provider: string,
-    count: number,
+    persons: readonly string[],
     nowMs: number,
     windowSeconds: number,
   ): Promise<GuardWindow> {
-    const { Attributes = {} } = await this.#update(guardKey(provider), {
-      UpdateExpression: "ADD #bucket :count",
-      ExpressionAttributeNames: { "#bucket": `${bucketPrefix}${windowBucket(nowMs, windowSeconds)}` },
-      ExpressionAttributeValues: { ":count": { N: String(count) } },
-      ReturnValues: "ALL_NEW",
-    });
-    const buckets = bucketsOf(Attributes);
+    const attributes =
+      persons.length > 0 ? await this.#count(provider, persons, nowMs, windowSeconds) : undefined;
+    const current = attributes ?? (await this.#read(guardKey(provider)));
+    const buckets = bucketsOf(current);
     const expired = expiredBuckets(buckets, nowMs, windowSeconds);
     if (expired.length > 0) {
       const names = Object.fromEntries(expired.map((bucket, n) => [`#b${n}`, `${bucketPrefix}${bucket}`]));
@@ -66,8 +68,36 @@ export class DynamoDbDeprovisioningHolds implements DeprovisioningHolds {
       });
     }
     const inWindow = leaversInWindow(buckets, nowMs, windowSeconds);
-    const holdingSince = Attributes.holdingSince?.S;
+    const holdingSince = current.holdingSince?.S;
     return holdingSince === undefined ? { inWindow } : { inWindow, holdingSince };
+  }
+
+  /**
+   * Adds the persons' digests to the bucket's string set (adding one twice changes nothing) and resolves
+   * with the guard item after; undefined once the provider holds, when counting no longer matters (so the
+   * item stops growing).
+   */
+  async #count(provider: string, persons: readonly string[], nowMs: number, windowSeconds: number) {
+    try {
+      const { Attributes = {} } = await this.#update(guardKey(provider), {
+        UpdateExpression: "ADD #bucket :persons",
+        ConditionExpression: "attribute_not_exists(holdingSince)",
+        ExpressionAttributeNames: { "#bucket": `${bucketPrefix}${windowBucket(nowMs, windowSeconds)}` },
+        ExpressionAttributeValues: { ":persons": { SS: [...new Set(persons.map(personDigest))] } },
+        ReturnValues: "ALL_NEW",
+      });
+      return Attributes;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async #read(key: string): Promise<Item> {
+    const { Item = {} } = await this.#client.send(
+      new GetItemCommand({ TableName: this.#tableName, Key: itemKey(key), ConsistentRead: true }),
+    );
+    return Item;
   }
 
   async startHolding(provider: string, since: string): Promise<void> {
@@ -208,10 +238,10 @@ const heldKey = (provider: string, person: string) =>
   `${stateTable.heldPrefix}${JSON.stringify(provider)}${person === "" ? "" : `#${JSON.stringify(person)}`}`;
 const itemKey = (key: string): Item => ({ [stateTable.partitionKey]: { S: key } });
 
-function bucketsOf(attributes: Item): Record<string, number> {
-  const buckets: Record<string, number> = {};
+function bucketsOf(attributes: Item): Record<string, string[]> {
+  const buckets: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(attributes))
-    if (name.startsWith(bucketPrefix) && value.N !== undefined)
-      buckets[name.slice(bucketPrefix.length)] = Number(value.N);
+    if (name.startsWith(bucketPrefix) && value.SS !== undefined)
+      buckets[name.slice(bucketPrefix.length)] = value.SS;
   return buckets;
 }

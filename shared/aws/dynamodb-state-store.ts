@@ -1,5 +1,7 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -9,15 +11,20 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { desiredLoginId, type PersonRecord, personRecordSchema } from "../sync/person-record.ts";
-import type { StateStore } from "../sync/ports.ts";
-import { presenceDelta, presentAt } from "../sync/provider-presence.ts";
-import { batchGetItems, type Item, scanItems } from "./dynamodb-reads.ts";
+import type { LoginIdClaim, StateStore } from "../sync/ports.ts";
+import { presentAt } from "../sync/provider-presence.ts";
+import { batchGetItems, type Item } from "./dynamodb-reads.ts";
 import { stateTable } from "./state-table.ts";
+import { countMembers, setMembership } from "./users-membership.ts";
+
+/** The presence (JSON of the sorted provider names) the user counters reflect for this person. */
+const countedAttribute = "countedAt";
 
 /**
  * Person records in DynamoDB, one item per person: `person` (the key), `version` (N, what conditional
  * writes compare) and `record` (the record as JSON, validated on every read), plus the lower-cased
- * `loginId` that the sparse `byLoginId` index looks persons up by.
+ * `loginId` that the sparse `byLoginId` index looks persons up by, the providers it is present at, and
+ * the presence the user counters reflect.
  */
 export class DynamoDbStateStore implements StateStore {
   readonly #client: DynamoDBClient;
@@ -38,110 +45,168 @@ export class DynamoDbStateStore implements StateStore {
     return found;
   }
 
+  /**
+   * Writes the record, and keeps the user counters exact without a transaction (see users-membership.ts).
+   * The item carries `countedAt`, the presence the counters reflect: a write that leaves the presence as
+   * counted is one conditional UpdateItem. One that changes it is written with `countedAt` left stale (the
+   * pending mark, atomic with the record), then sets the person's membership at each provider it knows,
+   * idempotently and guarded by the record's version, then confirms `countedAt`. A crash in between leaves
+   * the mark: the person's next write (the redelivery of the same change) counts again, exactly once.
+   */
   async put(record: PersonRecord): Promise<boolean> {
+    const present = presentAt(record);
+    const counted = JSON.stringify(present);
+    if (await this.#write(record, counted)) return true;
+    if (!(await this.#write(record))) return false;
+    const version = record.version + 1;
+    await setMembership(
+      this.#client,
+      this.#tableName,
+      record.person,
+      version,
+      Object.keys(record.providers),
+      present,
+    );
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#tableName,
+          Key: { [stateTable.partitionKey]: { S: record.person } },
+          UpdateExpression: "SET #counted = :counted",
+          ConditionExpression: "#version = :version",
+          ExpressionAttributeNames: { "#counted": countedAttribute, "#version": "version" },
+          ExpressionAttributeValues: { ":counted": { S: counted }, ":version": { N: String(version) } },
+        }),
+      );
+    } catch (error) {
+      // Written again since: that writer saw the mark and counted for its own version.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    return true;
+  }
+
+  /**
+   * The conditional write of the record. With `counted`, it succeeds only if the counters already reflect
+   * that presence (nothing to count); without, it leaves `countedAt` as it was. Resolves false when the
+   * condition failed.
+   */
+  async #write(record: PersonRecord, counted?: string): Promise<boolean> {
     const version = record.version + 1;
     const loginId = desiredLoginId(record)?.toLowerCase();
     const present = presentAt(record);
-    const item: Item = {
-      [stateTable.partitionKey]: { S: record.person },
-      version: { N: String(version) },
-      record: { S: JSON.stringify({ ...record, version }) },
-      ...(loginId ? { [stateTable.loginIdAttribute]: { S: loginId } } : {}),
-      ...(present.length > 0 ? { [stateTable.presenceAttribute]: { SS: present } } : {}),
+    const names: Record<string, string> = {
+      "#version": "version",
+      "#record": "record",
+      "#loginId": stateTable.loginIdAttribute,
+      "#present": stateTable.presenceAttribute,
     };
+    const values: Record<string, AttributeValue> = {
+      ":version": { N: String(version) },
+      ":record": { S: JSON.stringify({ ...record, version }) },
+    };
+    const set = ["#version = :version", "#record = :record"];
+    const remove: string[] = [];
+    if (loginId) {
+      set.push("#loginId = :loginId");
+      values[":loginId"] = { S: loginId };
+    } else remove.push("#loginId");
+    if (present.length > 0) {
+      set.push("#present = :present");
+      values[":present"] = { SS: present };
+    } else remove.push("#present");
     // A new person must not exist yet; a known one must still be at the version the caller read.
-    const condition: Pick<
-      PutItemCommandInput,
-      "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
-    > =
-      record.version === 0
-        ? {
-            ConditionExpression: "attribute_not_exists(#key)",
-            ExpressionAttributeNames: { "#key": stateTable.partitionKey },
-          }
-        : {
-            ConditionExpression: "#version = :expected",
-            ExpressionAttributeNames: { "#version": "version" },
-            ExpressionAttributeValues: { ":expected": { N: String(record.version) } },
-          };
-    let previous: Item | undefined;
-    try {
-      const output = await this.#client.send(
-        new PutItemCommand({ TableName: this.#tableName, Item: item, ReturnValues: "ALL_OLD", ...condition }),
+    const conditions = [record.version === 0 ? "attribute_not_exists(#key)" : "#version = :expected"];
+    if (record.version > 0) values[":expected"] = { N: String(record.version) };
+    else names["#key"] = stateTable.partitionKey;
+    if (counted !== undefined) {
+      names["#counted"] = countedAttribute;
+      values[":counted"] = { S: counted };
+      // A new person counts at no provider yet; an item without the attribute is counted nowhere.
+      conditions.push(
+        present.length === 0
+          ? "(#counted = :counted OR attribute_not_exists(#counted))"
+          : "#counted = :counted",
       );
-      previous = output.Attributes;
+      if (record.version === 0 && present.length > 0) return false;
+    }
+    try {
+      await this.#client.send(
+        new UpdateItemCommand({
+          TableName: this.#tableName,
+          Key: { [stateTable.partitionKey]: { S: record.person } },
+          UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
+          ConditionExpression: conditions.join(" AND "),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    // The counters follow the presence attribute of the item replaced (an item written before the counters
-    // existed has none, and is counted from its next write on). Not in one transaction with the put: that
-    // would make every create conflict on the counter item; an invocation dying in between leaves a counter
-    // off by one, which `recountUsers` repairs.
-    const before = previous?.[stateTable.presenceAttribute]?.SS ?? [];
-    await Promise.all(
-      [...presenceDelta(before, present)].map(([provider, delta]) => this.#addUsers(provider, delta)),
-    );
-    return true;
   }
 
   async countUsers(provider: string): Promise<number> {
-    const { Item } = await this.#client.send(
-      new GetItemCommand({
-        TableName: this.#tableName,
-        Key: { [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` } },
-        ConsistentRead: true,
-      }),
-    );
-    return Math.max(0, Number(Item?.users?.N ?? 0));
+    return countMembers(this.#client, this.#tableName, provider);
   }
 
   /**
-   * Rebuilds every provider's user counter from the persons' presence (a full scan). For an operator, after
-   * an interrupted write or for a table written before the counters existed; writes racing it may be missed.
+   * One item per claimed loginId, `username#<lower-cased loginId>`, holding `holder` and `claimedAt`: put only
+   * if absent or already the person's. On a refusal the claim is read back (consistently); should it have
+   * been released in between, the put is tried again.
    */
-  async recountUsers(): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    const items = scanItems(this.#client, {
-      TableName: this.#tableName,
-      ProjectionExpression: "#key, #present",
-      FilterExpression: "attribute_exists(#present) OR begins_with(#key, :counter)",
-      ExpressionAttributeNames: { "#key": stateTable.partitionKey, "#present": stateTable.presenceAttribute },
-      ExpressionAttributeValues: { ":counter": { S: stateTable.userCountPrefix } },
-    });
-    for await (const item of items) {
-      // A counter of a provider nobody is at any more goes back to zero.
-      const key = item[stateTable.partitionKey]?.S ?? "";
-      if (key.startsWith(stateTable.userCountPrefix))
-        counts[key.slice(stateTable.userCountPrefix.length)] ??= 0;
-      for (const provider of item[stateTable.presenceAttribute]?.SS ?? [])
-        counts[provider] = (counts[provider] ?? 0) + 1;
+  async claimLoginId(loginId: string, person: string, nowMs: number): Promise<LoginIdClaim> {
+    for (let attempt = 0; attempt < claimAttempts; attempt += 1) {
+      const claimed = await this.#putClaim(loginId, person, nowMs, {
+        ConditionExpression: "attribute_not_exists(#key) OR #holder = :person",
+        ExpressionAttributeNames: { "#key": stateTable.partitionKey, "#holder": "holder" },
+        ExpressionAttributeValues: { ":person": { S: person } },
+      });
+      if (claimed) return { person, at: nowMs };
+      const { Item } = await this.#client.send(
+        new GetItemCommand({ TableName: this.#tableName, Key: claimKey(loginId), ConsistentRead: true }),
+      );
+      const holder = Item?.holder?.S;
+      if (holder !== undefined) return { person: holder, at: Number(Item?.claimedAt?.N ?? 0) };
     }
-    await Promise.all(
-      Object.entries(counts).map(([provider, users]) =>
-        this.#client.send(
-          new PutItemCommand({
-            TableName: this.#tableName,
-            Item: {
-              [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` },
-              users: { N: String(users) },
-            },
-          }),
-        ),
-      ),
-    );
-    return counts;
+    throw new Error("a loginId claim stayed contended");
   }
 
-  async #addUsers(provider: string, delta: number) {
-    await this.#client.send(
-      new UpdateItemCommand({
-        TableName: this.#tableName,
-        Key: { [stateTable.partitionKey]: { S: `${stateTable.userCountPrefix}${provider}` } },
-        UpdateExpression: "ADD #users :delta",
-        ExpressionAttributeNames: { "#users": "users" },
-        ExpressionAttributeValues: { ":delta": { N: String(delta) } },
-      }),
+  async takeOverLoginId(loginId: string, from: LoginIdClaim, person: string, nowMs: number) {
+    return this.#putClaim(loginId, person, nowMs, {
+      ConditionExpression: "#holder = :from AND #at = :at",
+      ExpressionAttributeNames: { "#holder": "holder", "#at": "claimedAt" },
+      ExpressionAttributeValues: { ":from": { S: from.person }, ":at": { N: String(from.at) } },
+    });
+  }
+
+  async releaseLoginId(loginId: string, person: string): Promise<void> {
+    await conditionally(
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.#tableName,
+          Key: claimKey(loginId),
+          ConditionExpression: "#holder = :person",
+          ExpressionAttributeNames: { "#holder": "holder" },
+          ExpressionAttributeValues: { ":person": { S: person } },
+        }),
+      ),
+    );
+  }
+
+  #putClaim(
+    loginId: string,
+    person: string,
+    nowMs: number,
+    condition: Pick<
+      PutItemCommandInput,
+      "ConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<boolean> {
+    const item = { ...claimKey(loginId), holder: { S: person }, claimedAt: { N: String(nowMs) } };
+    return conditionally(
+      this.#client.send(new PutItemCommand({ TableName: this.#tableName, Item: item, ...condition })),
     );
   }
 
@@ -198,6 +263,22 @@ export class DynamoDbStateStore implements StateStore {
     } while (start && records.length < options.limit);
     const next = start?.[stateTable.partitionKey]?.S;
     return next === undefined ? { records } : { records, next };
+  }
+}
+
+const claimAttempts = 5;
+const claimKey = (loginId: string) => ({
+  [stateTable.partitionKey]: { S: `${stateTable.userNamePrefix}${loginId.toLowerCase()}` },
+});
+
+/** Whether a conditional write went through (false: its condition failed). */
+async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { letterChange, type RedrivenLetter } from "../ops/operator-deps.ts";
 import { chunk } from "../sync/plan.ts";
 import { maxBatchEntries, sendMessages } from "./sqs-batch.ts";
 
@@ -21,15 +22,6 @@ export interface RedriveOptions {
   visibilitySeconds?: number;
   /** Long-poll wait per receive, so an empty answer means an empty queue (not a sampled subset). */
   waitSeconds?: number;
-}
-
-export interface RedrivenLetter {
-  messageId: string;
-  reason: string;
-  provider?: string;
-  /** What the change is, without its attributes (which may hold personal data or a password). */
-  change?: { id?: unknown; source?: unknown; person?: unknown; kind?: unknown };
-  moved: boolean;
 }
 
 /**
@@ -104,16 +96,7 @@ function describe(message: Message, moved: boolean): RedrivenLetter {
     messageId: message.MessageId ?? "",
     reason: message.MessageAttributes?.reason?.StringValue ?? "unknown (moved here after maxReceiveCount)",
     ...(provider ? { provider } : {}),
-    ...identify(message.Body ?? ""),
+    ...letterChange(message.Body ?? ""),
     moved,
   };
-}
-
-function identify(body: string): Pick<RedrivenLetter, "change"> {
-  try {
-    const { id, source, person, kind } = JSON.parse(body) as Record<string, unknown>;
-    return { change: { id, source, person, kind } };
-  } catch {
-    return {};
-  }
 }

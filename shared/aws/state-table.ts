@@ -1,10 +1,14 @@
+import { reservedKeyPrefixes } from "../model/user.ts";
+
 /**
  * The person-records table as the DynamoDB adapters read it and the stack creates it. Other items share it,
  * none carrying a `record` or a `loginId`, so person reads pass them by: replay claims of webhook deliveries
  * (`replay#…`, see dynamodb-replay-guard.ts, expiring by TTL), the deprovisioning guard (`guard#…`,
- * `held#…`, see dynamodb-deprovisioning-holds.ts), per-provider user counters (`users#…`), and SCIM groups
+ * `held#…`, see dynamodb-deprovisioning-holds.ts), the audit trail (`audit#…`, `auditchange#…`, see
+ * dynamodb-audit-trail.ts, expiring by TTL), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
- * dynamodb-scim-group-store.ts).
+ * dynamodb-scim-group-store.ts), and userName claims (`username#<lower-cased userName>`, see
+ * dynamodb-state-store.ts). Their prefixes are the model's reserved ones, which no person key may start with.
  */
 export const stateTable = {
   partitionKey: "person",
@@ -15,13 +19,17 @@ export const stateTable = {
   timeToLiveAttribute: "expiresAt",
   /** The providers a person is present at (string set), which the user counters follow. */
   presenceAttribute: "presentAt",
-  /** Key prefix of the per-provider user counters. */
-  userCountPrefix: "users#",
+  /** Key prefix of the per-provider user counters (shards of memberships, see users-membership.ts). */
+  userCountPrefix: reservedKeyPrefixes.userCount,
   /** Key prefixes of the deprovisioning guard's window and of the leavers it holds. */
-  guardPrefix: "guard#",
-  heldPrefix: "held#",
-  /** Key prefixes of replay claims and SCIM groups; SCIM refuses person keys that start with them. */
-  replayPrefix: "replay#",
-  scimGroupPrefix: "scimgroup#",
-  scimGroupDirectoryPrefix: "scimgroups#",
+  guardPrefix: reservedKeyPrefixes.guard,
+  heldPrefix: reservedKeyPrefixes.held,
+  /** Key prefixes of the audit trail: a person's entries of one day, and a change's person (both with a TTL). */
+  auditPrefix: reservedKeyPrefixes.audit,
+  auditChangePrefix: reservedKeyPrefixes.auditChange,
+  /** Key prefixes of replay claims, SCIM groups and userName claims. */
+  replayPrefix: reservedKeyPrefixes.replay,
+  scimGroupPrefix: reservedKeyPrefixes.scimGroup,
+  scimGroupDirectoryPrefix: reservedKeyPrefixes.scimGroupDirectory,
+  userNamePrefix: reservedKeyPrefixes.userName,
 } as const;

@@ -8,3 +8,14 @@ export type LeaverPolicy = z.infer<typeof leaverPolicySchema>;
 
 /** With `deactivate`: delete the user once the person has been inactive this many days (unset: never). */
 export const deleteAfterDaysSchema = z.int().min(1).max(3650).optional();
+
+/** A refinement refusing two entries of one name in a list of sources ("webhook source", "file source"). */
+export function uniqueNames(what: string) {
+  return (sources: readonly { name: string }[], context: z.RefinementCtx) => {
+    const names = sources.map((source) => source.name);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index)
+        context.addIssue({ code: "custom", path: [index, "name"], message: `${what} "${name}" twice` });
+    });
+  };
+}

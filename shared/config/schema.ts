@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descopeProviderSchema } from "./descope.ts";
+import { fileSourcesSchema } from "./file-sources.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";
 import { webhookSourcesSchema } from "./webhooks.ts";
@@ -41,6 +42,12 @@ export const deprovisioningGuardSchema = z.strictObject({
 });
 export type DeprovisioningGuardConfig = z.infer<typeof deprovisioningGuardSchema>;
 
+/** The audit trail: every provider outcome with the changes behind it, kept in the state table. */
+export const auditSchema = z.strictObject({
+  /** Days an entry is kept (DynamoDB's TTL removes it after that; reads skip it from then on too). */
+  retentionDays: z.int().min(1).max(3650).default(30),
+});
+
 /** Thresholds of the CloudWatch alarms the stack creates. */
 export const alarmsSchema = z.strictObject({
   /** Alarm when the oldest change in the queue has waited longer than this. */
@@ -56,9 +63,12 @@ export const configSchema = z.strictObject({
   providers: z.array(providerSchema).min(1),
   queue: queueSchema.prefault({}),
   webhooks: webhookSourcesSchema.default([]),
+  /** Directory exports (CSV, JSON) that reconciliation reads in full, for systems without a supported API. */
+  fileSources: fileSourcesSchema.default([]),
   roleRules: roleRulesSchema.default([]),
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
+  audit: auditSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isTimeZone } from "../sources/mapping/instants.ts";
 import { mappingSchema } from "../sources/mapping/spec.ts";
-import { secretName } from "./common.ts";
+import { secretName, uniqueNames } from "./common.ts";
 
 const timeZoneSchema = z.string().refine(isTimeZone, "must be an IANA time zone, e.g. Europe/Berlin");
 
@@ -90,6 +90,15 @@ export const personioSourceSchema = z.strictObject({
     /** Secret whose value is `<client id>:<client secret>` (OAuth client credentials). */
     credentialsSecretName: secretName,
     ...apiBase,
+    /** Full-directory reads (reconciliation): GET /v2/persons page by page, each person's employment read too. */
+    directory: z
+      .strictObject({
+        /** Persons per page; Personio allows 1–50. */
+        pageSize: z.int().min(1).max(50).default(50),
+        /** Employment reads in flight at once (Personio publishes no rate limit; 429s are waited out). */
+        concurrency: z.int().min(1).max(16).default(4),
+      })
+      .prefault({}),
   }),
 });
 
@@ -141,11 +150,7 @@ export type WebhookSourceConfig = z.infer<typeof webhookSourceSchema>;
 export type WebhookSourceInput = z.input<typeof webhookSourceSchema>;
 
 export const webhookSourcesSchema = z.array(webhookSourceSchema).superRefine((sources, context) => {
-  const names = sources.map((source) => source.name);
-  names.forEach((name, index) => {
-    if (names.indexOf(name) !== index)
-      context.addIssue({ code: "custom", path: [index, "name"], message: `webhook source "${name}" twice` });
-  });
+  uniqueNames("webhook source")(sources, context);
   sources.forEach((source, index) => {
     const generic = source.type === "standard-webhooks" || source.type === "generic-hmac";
     if (generic && !source.mapping.events)

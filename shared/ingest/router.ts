@@ -4,6 +4,7 @@ import type { ScimGroupStore } from "../sources/scim/group-store.ts";
 import { routeScim, scimPath } from "../sources/scim/router.ts";
 import type { ChangeScheduler, ReplayGuard } from "../sources/webhooks/ports.ts";
 import { routeWebhook } from "../sources/webhooks/route.ts";
+import { StateIntake } from "../sync/intake.ts";
 import type { ChangeQueue, Log, SecretReader, StateStore } from "../sync/ports.ts";
 import { type IngestRequest, type IngestResponse, jsonResponse } from "./request.ts";
 
@@ -31,7 +32,8 @@ export async function routeIngestRequest(request: IngestRequest, deps: IngestDep
     const detail = `the request body exceeds ${deps.config.maxBodyBytes} bytes`;
     return isScim ? scimError(413, detail) : jsonResponse(413, { error: "payload_too_large", detail });
   }
-  if (isScim) return routeScim(request, deps);
+  if (isScim)
+    return routeScim(request, { ...deps, persons: new StateIntake(deps.store, deps.queue, deps.log) });
   if (request.path.startsWith("/webhooks/")) return routeWebhook(request, deps);
   return jsonResponse(404, { error: "not_found", detail: `no route for ${request.method} ${request.path}` });
 }

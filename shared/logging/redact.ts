@@ -17,8 +17,12 @@ export function redactLogValue(key: string, value: unknown): unknown {
   if (typeof value !== "string") return value;
   return value
     .replace(emailPattern, (_match, domain: string) => `***@${domain}`)
-    .replace(phonePattern, (match) => (isoTimestampLike(match) ? match : `***${match.slice(-2)}`));
+    .replace(phonePattern, (match) => (notAPhoneNumber(match) ? match : `***${match.slice(-2)}`));
 }
 
-/** Timestamps and dates look like long digit runs; they are not phone numbers. */
-const isoTimestampLike = (text: string) => /^\d{4}-\d{2}-\d{2}/.test(text) || /^\d{10,13}$/.test(text);
+/**
+ * Timestamps and dates look like long digit runs; so do provider user ids (ZITADEL's are 18 digits). E.164
+ * allows at most 15 digits, so a bare run of 16 or more is an id, never a phone number.
+ */
+const notAPhoneNumber = (text: string) =>
+  /^\d{4}-\d{2}-\d{2}/.test(text) || /^\d{10,13}$/.test(text) || /^\d{16,}$/.test(text);

@@ -59,3 +59,6 @@ export const userChangeSchema = z.strictObject({
   attributes: changeAttributesSchema,
 });
 export type UserChange = z.infer<typeof userChangeSchema>;
+
+/** A change the merge applies: every kind but `refresh`, which must first be resolved at its source. */
+export type MergeableChange = UserChange & { kind: Exclude<ChangeKind, "refresh"> };

@@ -1,7 +1,33 @@
 import { z } from "zod";
 
+/**
+ * Key prefixes of the items kept beside person records in the state store (replay claims, guard windows,
+ * user counters, SCIM groups, userName claims): no person key starts with one, whatever the source.
+ */
+export const reservedKeyPrefixes = {
+  replay: "replay#",
+  guard: "guard#",
+  held: "held#",
+  audit: "audit#",
+  auditChange: "auditchange#",
+  userCount: "users#",
+  scimGroup: "scimgroup#",
+  scimGroupDirectory: "scimgroups#",
+  userName: "username#",
+} as const;
+
+export const isReservedPersonKey = (key: string) =>
+  Object.values(reservedKeyPrefixes).some((prefix) => key.toLowerCase().startsWith(prefix));
+
 /** A person key: the immutable id the source gives a person (HR employee id, SCIM externalId or id). */
-export const personKeySchema = z.string().min(1).max(256);
+export const personKeySchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine(
+    (key) => !isReservedPersonKey(key),
+    "starts with a prefix reserved for the state store's own items",
+  );
 export type PersonKey = z.infer<typeof personKeySchema>;
 
 const text = z.string().max(2048);

@@ -9,9 +9,18 @@ export const awsFlags = {
     type: "string",
     description: "dead-letter queue URL (env DLQ_URL; output DeadLetterQueueUrl)",
   },
+  "schedule-group": {
+    type: "string",
+    description: "schedule group of future-dated changes (env SCHEDULE_GROUP; output ScheduleGroupName)",
+  },
 } as const;
 
-const envFallbacks = { table: "STATE_TABLE", "queue-url": "QUEUE_URL", "dlq-url": "DLQ_URL" } as const;
+const envFallbacks = {
+  table: "STATE_TABLE",
+  "queue-url": "QUEUE_URL",
+  "dlq-url": "DLQ_URL",
+  "schedule-group": "SCHEDULE_GROUP",
+} as const;
 
 /** Parses argv strictly; unknown flags and missing values fail with a message for the operator. */
 export function parseCommandLine<const O extends Record<string, { type: "string" | "boolean" }>>(
@@ -52,7 +61,7 @@ export function reportFailure(error: unknown, usageText: string, print: (text: s
 
 export function usage(name: string, synopsis: string, options: Record<string, { description?: string }>) {
   const lines = Object.entries(options).map(
-    ([flag, { description }]) => `  --${flag.padEnd(12)} ${description ?? ""}`,
+    ([flag, { description }]) => `  --${flag.padEnd(14)} ${description ?? ""}`,
   );
   return [`usage: npm run ${name} -- ${synopsis}`, ...lines].join("\n");
 }

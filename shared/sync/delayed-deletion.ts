@@ -1,5 +1,5 @@
 import type { UserChange } from "../model/change.ts";
-import type { ChangeScheduler } from "./change-scheduler.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { DesiredPerson, DesiredState } from "./desired-state.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";

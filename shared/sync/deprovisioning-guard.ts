@@ -22,7 +22,7 @@ export const heldLeaverSchema = z.object({
 });
 export type HeldLeaver = z.infer<typeof heldLeaverSchema>;
 
-/** The guard's memory of one provider: leavers per bucket of the window, and since when it holds them. */
+/** The guard's memory of one provider: distinct leavers in the window, and since when it holds them. */
 export interface GuardWindow {
   inWindow: number;
   holdingSince?: string;
@@ -53,20 +53,24 @@ export const windowBucket = (nowMs: number, windowSeconds: number): string =>
 const inWindow = (bucket: string, nowMs: number, windowSeconds: number) =>
   Number(bucket) > Number(windowBucket(nowMs, windowSeconds)) - bucketsPerWindow;
 
-/** Leavers counted in the window that ends at `nowMs`. */
+/**
+ * Distinct leavers in the window that ends at `nowMs`, from the persons (or their digests) each bucket
+ * holds: a person added twice, in one bucket or two, counts once.
+ */
 export function leaversInWindow(
-  buckets: Readonly<Record<string, number>>,
+  buckets: Readonly<Record<string, readonly string[]>>,
   nowMs: number,
   windowSeconds: number,
 ): number {
-  return Object.entries(buckets)
-    .filter(([bucket]) => inWindow(bucket, nowMs, windowSeconds))
-    .reduce((sum, [, count]) => sum + count, 0);
+  const persons = new Set<string>();
+  for (const [bucket, members] of Object.entries(buckets))
+    if (inWindow(bucket, nowMs, windowSeconds)) for (const member of members) persons.add(member);
+  return persons.size;
 }
 
 /** Buckets that fell out of the window, for the store to forget. */
 export const expiredBuckets = (
-  buckets: Readonly<Record<string, number>>,
+  buckets: Readonly<Record<string, unknown>>,
   nowMs: number,
   windowSeconds: number,
 ): string[] => Object.keys(buckets).filter((bucket) => !inWindow(bucket, nowMs, windowSeconds));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ChangeAttributes, ChangeKind, UserChange } from "../model/change.ts";
+import type { ChangeAttributes, MergeableChange } from "../model/change.ts";
 import {
   type CanonicalUser,
   isMapAttribute,
@@ -38,7 +38,7 @@ export function compareStamps(a: Stamp, b: Stamp): number {
 const newer = <T extends Stamp>(current: T | undefined, candidate: T): T =>
   current === undefined || compareStamps(candidate, current) > 0 ? candidate : current;
 
-export type MergeableChange = UserChange & { kind: Exclude<ChangeKind, "refresh"> };
+export type { MergeableChange };
 
 const scalarAttributes = profileAttributes.filter((name) => !isMapAttribute(name));
 

@@ -77,7 +77,8 @@ async function holdIfNeeded(
   log: Log,
 ): Promise<LeaverOperation[]> {
   const at = now();
-  const window = await holds.addLeavers(provider, pending.length, at, settings.windowSeconds);
+  const persons = pending.map((operation) => operation.person);
+  const window = await holds.addLeavers(provider, persons, at, settings.windowSeconds);
   const users = window.holdingSince === undefined ? await store.countUsers(provider) : 0;
   const decision = decideLeavers({ window, users, settings });
   if (!decision.hold) return [];

@@ -8,7 +8,8 @@ import {
 import type { DeprovisioningHolds } from "./ports.ts";
 
 interface ProviderGuard {
-  buckets: Record<string, number>;
+  /** The persons counted in each bucket of the window. */
+  buckets: Record<string, string[]>;
   holdingSince?: string;
 }
 
@@ -31,13 +32,15 @@ export class MemoryDeprovisioningHolds implements DeprovisioningHolds {
 
   async addLeavers(
     provider: string,
-    count: number,
+    persons: readonly string[],
     nowMs: number,
     windowSeconds: number,
   ): Promise<GuardWindow> {
     const guard = this.#guards.get(provider) ?? { buckets: {} };
     const bucket = windowBucket(nowMs, windowSeconds);
-    guard.buckets[bucket] = (guard.buckets[bucket] ?? 0) + count;
+    // Once the provider holds, counting no longer matters (the DynamoDB store stops growing its item then).
+    if (persons.length > 0 && guard.holdingSince === undefined)
+      guard.buckets[bucket] = [...new Set([...(guard.buckets[bucket] ?? []), ...persons])];
     for (const expired of expiredBuckets(guard.buckets, nowMs, windowSeconds)) delete guard.buckets[expired];
     this.#guards.set(provider, guard);
     const inWindow = leaversInWindow(guard.buckets, nowMs, windowSeconds);

@@ -1,5 +1,7 @@
+export type { ChangeQueue, Log, SecretReader } from "../ports/common.ts";
+
 import type { LeaverPolicy } from "../config/common.ts";
-import type { UserChange } from "../model/change.ts";
+import type { AuditEntry } from "./audit.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
@@ -18,12 +20,36 @@ export interface StateStore {
   list(options: { limit: number; after?: string }): Promise<{ records: PersonRecord[]; next?: string }>;
   /** How many persons a provider has acknowledged and not deleted (its users, as far as idp-sync knows). */
   countUsers(provider: string): Promise<number>;
+  /**
+   * Claims `loginId` (compared case-insensitively) for `person` in one conditional write, unless someone else
+   * holds it. Resolves with the claim that holds it afterwards: the person's own (new, or kept) or the other.
+   */
+  claimLoginId(loginId: string, person: string, nowMs: number): Promise<LoginIdClaim>;
+  /** Moves the claim to `person` only if it is still exactly `from`; resolves whether it did. */
+  takeOverLoginId(loginId: string, from: LoginIdClaim, person: string, nowMs: number): Promise<boolean>;
+  /** Removes the claim on `loginId` if `person` holds it. */
+  releaseLoginId(loginId: string, person: string): Promise<void>;
+}
+
+/** Who holds a loginId claim, and since when (epoch ms). */
+export interface LoginIdClaim {
+  person: string;
+  at: number;
 }
 
 /** Where the deprovisioning guard keeps its window per provider and the leavers it holds, durably. */
 export interface DeprovisioningHolds {
-  /** Counts `count` leavers at `nowMs` in the provider's sliding window; resolves with the window after. */
-  addLeavers(provider: string, count: number, nowMs: number, windowSeconds: number): Promise<GuardWindow>;
+  /**
+   * Counts these persons as leavers at `nowMs` in the provider's sliding window; resolves with the window
+   * after. A person counts once per window however often they are added (a redelivery, a retry, a crash
+   * between counting and holding), so the count needs no repair. No persons: only reads the window.
+   */
+  addLeavers(
+    provider: string,
+    persons: readonly string[],
+    nowMs: number,
+    windowSeconds: number,
+  ): Promise<GuardWindow>;
   /** The provider holds every leaver from now on (keeps the first `since` when it already does). */
   startHolding(provider: string, since: string): Promise<void>;
   /** Stops holding and empties the window: an operator decided on what was held. */
@@ -39,10 +65,13 @@ export interface DeprovisioningHolds {
   list(provider?: string): Promise<{ holding: { provider: string; since: string }[]; held: HeldLeaver[] }>;
 }
 
-/** Hands changes to the sync worker (SQS in AWS, an in-memory queue locally). */
-export interface ChangeQueue {
-  /** Resolves with the ids of the changes that could not be enqueued (empty when all were). */
-  send(changes: readonly UserChange[]): Promise<string[]>;
+/** What happened to each person's changes at each provider, kept for a while (the state table, with a TTL). */
+export interface AuditTrail {
+  record(entries: readonly AuditEntry[]): Promise<void>;
+  /** The person's entries still kept, oldest first. */
+  forPerson(person: string): Promise<AuditEntry[]>;
+  /** The person behind a change the trail holds an entry for. */
+  personOfChange(changeId: string): Promise<string | undefined>;
 }
 
 /** Delays the redelivery of messages handed back for retry (SQS ChangeMessageVisibility). */
@@ -59,19 +88,6 @@ export interface DeadLetter {
   body: string;
   reason: string;
   provider?: string;
-}
-
-/** Reads a secret's current value; `fresh` bypasses the cache (after a 401, when a key was rotated). */
-export interface SecretReader {
-  read(name: string, options?: { fresh?: boolean }): Promise<string>;
-}
-
-/** Structural subset of the Powertools logger, so the core logs without depending on it. */
-export interface Log {
-  debug(message: string, ...extra: Record<string, unknown>[]): void;
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 /** The result of one planned operation at one provider. */

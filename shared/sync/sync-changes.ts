@@ -2,13 +2,23 @@ import { randomUUID } from "node:crypto";
 import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
 import type { ImportSecrets } from "../model/user.ts";
-import type { ChangeScheduler } from "./change-scheduler.ts";
+import type { ChangeScheduler } from "../ports/change-scheduler.ts";
+import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
+import { type ProviderOutcomes, recordOutcomes } from "./audit.ts";
 import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
 import { type PlannedOperation, planPerson } from "./plan.ts";
-import type { DeadLetter, DeadLetterSink, Log, OperationOutcome, Provider, StateStore } from "./ports.ts";
+import type {
+  AuditTrail,
+  DeadLetter,
+  DeadLetterSink,
+  Log,
+  OperationOutcome,
+  Provider,
+  StateStore,
+} from "./ports.ts";
 import { deriveRolesAndTenants } from "./role-rules.ts";
 import { updateRecords } from "./state-updates.ts";
 import { intentOf, stateAfter } from "./write-ahead.ts";
@@ -41,13 +51,9 @@ export interface SyncDeps {
   now?: () => number;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
+  /** Keeps every outcome, with the changes behind it, for operators (`npm run status`). */
+  audit?: AuditTrail;
 }
-
-export type RefreshResolver = (change: UserChange) => Promise<RefreshResult>;
-export type RefreshResult =
-  | { result: "resolved"; change: MergeableChange }
-  | { result: "retry"; reason: string }
-  | { result: "rejected"; reason: string };
 
 export interface RetryRequest {
   messageId: string;
@@ -107,6 +113,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
   const acknowledged = new Map<string, Map<string, ProviderState>>();
   const rejections = new Map<string, string[]>();
   const held: Record<string, number> = {};
+  const audited: ProviderOutcomes[] = [];
   // The desired person is the same for every provider: materialized (and its roles derived) once.
   const desiredByPerson = new Map(
     [...records].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
@@ -120,6 +127,7 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
       if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
       const results = await applySafely(provider, guarded.apply, deps);
       await guarded.settle(results);
+      audited.push({ provider: provider.name, results, guarded });
       const counts = { applied: 0, retry: 0, rejected: 0 };
       outcomes[provider.name] = counts;
       const outcomeOf = new Map(results);
@@ -176,6 +184,13 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     for (const message of batch.messages) letters.push({ body: message.body, reason: reasons.join("; ") });
   }
   if (letters.length > 0) await deps.deadLetters.send(letters);
+  await recordOutcomes(deps, {
+    at: now(deps),
+    providers: audited,
+    planned: merged.written.keys(),
+    letters,
+    changeIdsOf: (person) => byPerson.get(person)?.changes.map((change) => change.id) ?? [],
+  });
   const retryRequests = [...retry].map(([messageId, retryAfterSeconds]) =>
     retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
   );

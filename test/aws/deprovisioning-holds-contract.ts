@@ -15,6 +15,8 @@ export const leaver = (
 });
 
 const hour = 3600;
+/** `n` distinct persons, named after `prefix`. */
+const persons = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 const t0 = Date.UTC(2026, 0, 1);
 
 /**
@@ -29,28 +31,45 @@ export function describeDeprovisioningHoldsContract(
     it("counts leavers per provider in a sliding window across calls", async () => {
       const holds = await makeHolds(() => t0);
 
-      expect(await holds.addLeavers("descope", 5, t0, hour)).toEqual({ inWindow: 5 });
-      expect(await holds.addLeavers("descope", 7, t0 + 30 * 60_000, hour)).toEqual({ inWindow: 12 });
-      expect(await holds.addLeavers("zitadel", 1, t0 + 30 * 60_000, hour)).toEqual({ inWindow: 1 });
+      expect(await holds.addLeavers("descope", persons("a", 5), t0, hour)).toEqual({ inWindow: 5 });
+      expect(await holds.addLeavers("descope", persons("b", 7), t0 + 30 * 60_000, hour)).toEqual({
+        inWindow: 12,
+      });
+      expect(await holds.addLeavers("zitadel", persons("a", 1), t0 + 30 * 60_000, hour)).toEqual({
+        inWindow: 1,
+      });
       // An hour after the first, the first has left the window; the second has not.
-      expect(await holds.addLeavers("descope", 2, t0 + 61 * 60_000, hour)).toEqual({ inWindow: 9 });
-      expect(await holds.addLeavers("descope", 0, t0 + 200 * 60_000, hour)).toEqual({ inWindow: 0 });
+      expect(await holds.addLeavers("descope", persons("c", 2), t0 + 61 * 60_000, hour)).toEqual({
+        inWindow: 9,
+      });
+      expect(await holds.addLeavers("descope", [], t0 + 200 * 60_000, hour)).toEqual({ inWindow: 0 });
     });
 
     it("counts every one of many concurrent additions", async () => {
       const holds = await makeHolds(() => t0);
-      await Promise.all(Array.from({ length: 20 }, () => holds.addLeavers("descope", 3, t0, hour)));
-      expect(await holds.addLeavers("descope", 0, t0, hour)).toEqual({ inWindow: 60 });
+      await Promise.all(
+        Array.from({ length: 20 }, (_, n) => holds.addLeavers("descope", persons(`p${n}`, 3), t0, hour)),
+      );
+      expect(await holds.addLeavers("descope", [], t0, hour)).toEqual({ inWindow: 60 });
+    });
+
+    it("counts a person once per window, however often they come back (redelivery, retry, crash)", async () => {
+      const holds = await makeHolds(() => t0);
+      await holds.addLeavers("descope", ["p1", "p2", "p2"], t0, hour);
+      // The same leavers again, as after a crash between counting and holding, and a minute later.
+      await holds.addLeavers("descope", ["p1", "p2"], t0, hour);
+      expect(await holds.addLeavers("descope", ["p2", "p3"], t0 + 60_000, hour)).toEqual({ inWindow: 3 });
     });
 
     it("holds from the first start until reset, which also empties the window", async () => {
       const holds = await makeHolds(() => t0);
-      await holds.addLeavers("descope", 30, t0, hour);
+      await holds.addLeavers("descope", persons("a", 30), t0, hour);
       await holds.startHolding("descope", "2026-01-01T00:00:00.000Z");
       await holds.startHolding("descope", "2026-01-01T00:05:00.000Z");
 
-      expect(await holds.addLeavers("descope", 1, t0, hour)).toEqual({
-        inWindow: 31,
+      // Holding, it stops counting: every leaver is held anyway.
+      expect(await holds.addLeavers("descope", ["late"], t0, hour)).toEqual({
+        inWindow: 30,
         holdingSince: "2026-01-01T00:00:00.000Z",
       });
       expect((await holds.list()).holding).toEqual([
@@ -58,7 +77,7 @@ export function describeDeprovisioningHoldsContract(
       ]);
 
       await holds.reset("descope");
-      expect(await holds.addLeavers("descope", 0, t0, hour)).toEqual({ inWindow: 0 });
+      expect(await holds.addLeavers("descope", [], t0, hour)).toEqual({ inWindow: 0 });
       expect((await holds.list()).holding).toEqual([]);
     });
 

@@ -28,7 +28,7 @@ describe("DynamoDbDeprovisioningHolds", () => {
     const store = new DynamoDbStateStore({ client: dynamo.client, tableName });
     await store.put(personRecord("p1", 0));
     await holds.hold([leaver("p1")]);
-    await holds.addLeavers("descope", 3, Date.now(), 3600);
+    await holds.addLeavers("descope", ["a", "b", "c"], Date.now(), 3600);
     await holds.startHolding("descope", new Date().toISOString());
 
     expect((await store.list({ limit: 10 })).records.map((record) => record.person)).toEqual(["p1"]);

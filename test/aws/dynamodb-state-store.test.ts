@@ -1,7 +1,15 @@
-import { type BatchGetItemCommandInput, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  type BatchGetItemCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type UpdateItemCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbReplayGuard } from "../../shared/aws/dynamodb-replay-guard.ts";
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
+import { setMembership } from "../../shared/aws/users-membership.ts";
+import type { PersonRecord } from "../../shared/sync/person-record.ts";
 import { type Dynalite, startDynalite } from "./dynalite.ts";
 import { describeStateStoreContract, personRecord } from "./state-store-contract.ts";
 
@@ -33,28 +41,66 @@ describe("DynamoDbStateStore", () => {
       record: { S: JSON.stringify({ ...personRecord("p1", 0, "Ada@Example.com"), version: 1 }) },
       loginId: { S: "ada@example.com" },
       presentAt: { SS: ["descope"] },
+      countedAt: { S: '["descope"]' },
     });
   });
 
-  it("rebuilds the user counters from the persons' presence", async () => {
+  it("keeps the user counts exact when an invocation dies between writing a person and counting them", async () => {
+    const { tableName } = await freshStore();
+    // The first store's client dies at the given step, as a Lambda killed mid-put would.
+    const dyingAt = (step: "membership" | "confirmation") =>
+      new DynamoDbStateStore({
+        tableName,
+        client: {
+          send: async (command: { input: UpdateItemCommandInput }) => {
+            const { Key, UpdateExpression = "" } = command.input ?? {};
+            const membership = Key?.person?.S?.startsWith("users#") === true;
+            const confirmation = UpdateExpression.startsWith("SET #counted");
+            if ((step === "membership" && membership) || (step === "confirmation" && confirmation))
+              throw new Error("killed");
+            return dynamo.client.send(command as never);
+          },
+        } as unknown as DynamoDBClient,
+      });
+    const store = new DynamoDbStateStore({ client: dynamo.client, tableName });
+    /** The sync worker's way of writing: read, change, write conditionally (a redelivery does it again). */
+    const write = async (on: DynamoDbStateStore, person: string, providers: PersonRecord["providers"]) => {
+      const read = (await store.get([person])).get(person) ?? personRecord(person, 0);
+      return on.put({ ...read, providers });
+    };
+    const acked = { user: { loginId: "x" }, userId: "U" };
+
+    await expect(write(dyingAt("membership"), "p1", { descope: acked })).rejects.toThrow("killed");
+    expect(await store.countUsers("descope")).toBe(0); // written, not counted yet: the mark is left
+    await expect(write(dyingAt("confirmation"), "p2", { descope: acked })).rejects.toThrow("killed");
+    expect(await store.countUsers("descope")).toBe(1); // counted, not confirmed
+
+    // The redeliveries write the same persons again: each is counted exactly once.
+    await write(store, "p1", { descope: acked });
+    await write(store, "p2", { descope: acked });
+    await write(store, "p2", { descope: acked });
+    expect(await store.countUsers("descope")).toBe(2);
+
+    // The same for a deletion, and a crash again on its redelivery.
+    await expect(
+      write(dyingAt("membership"), "p1", { descope: { ...acked, deleted: true } }),
+    ).rejects.toThrow();
+    await expect(
+      write(dyingAt("confirmation"), "p1", { descope: { ...acked, deleted: true } }),
+    ).rejects.toThrow();
+    expect(await store.countUsers("descope")).toBe(1);
+    await write(store, "p1", { descope: { ...acked, deleted: true } });
+    expect(await store.countUsers("descope")).toBe(1);
+  });
+
+  it("counts from memberships guarded by version: a late, older write changes nothing", async () => {
     const { tableName, store } = await freshStore();
-    await Promise.all(["p1", "p2", "p3"].map((person) => store.put(personRecord(person, 0))));
-    // A counter that drifted, and one of a provider nobody is at any more.
-    const counter = (provider: string, users: number) =>
-      dynamo.client.send(
-        new PutItemCommand({
-          TableName: tableName,
-          Item: { person: { S: `users#${provider}` }, users: { N: String(users) } },
-        }),
-      );
-    await counter("descope", 7);
-    await counter("old", 4);
+    const acked = { user: { loginId: "x" } };
+    await store.put({ ...personRecord("p1", 0), providers: { descope: acked } });
+    await store.put({ ...personRecord("p1", 1), providers: { descope: { ...acked, deleted: true } } });
+    await setMembership(dynamo.client, tableName, "p1", 1, ["descope"], ["descope"]);
 
-    expect(await store.recountUsers()).toEqual({ descope: 3, old: 0 });
-
-    expect(await store.countUsers("descope")).toBe(3);
-    expect(await store.countUsers("old")).toBe(0);
-    expect((await store.list({ limit: 10 })).records).toHaveLength(3);
+    expect(await store.countUsers("descope")).toBe(0);
   });
 
   it("does not index a person without a loginId", async () => {

@@ -7,6 +7,7 @@ import {
   EventBridgeChangeScheduler,
   scheduleName,
 } from "../../shared/aws/eventbridge-change-scheduler.ts";
+import { scheduledChangesFor } from "../../shared/aws/eventbridge-scheduled-changes.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 
 interface Received {
@@ -17,7 +18,10 @@ interface Received {
   body: unknown;
 }
 
-/** Speaks the EventBridge Scheduler REST-JSON protocol for the three operations the adapter uses. */
+/**
+ * Speaks the EventBridge Scheduler REST-JSON protocol for the operations the adapters use: create, update
+ * and delete (the scheduler), list (two per page) and get (the operator's lookup).
+ */
 class SchedulerEndpoint {
   readonly received: Received[] = [];
   readonly schedules = new Map<string, unknown>();
@@ -63,6 +67,21 @@ class SchedulerEndpoint {
           return reply(404, { Message: "Schedule not found." }, "ResourceNotFoundException");
         return reply(200, {});
       }
+      if (request.method === "GET" && url.pathname === "/schedules") {
+        const names = [...this.schedules.keys()]
+          .filter((key) => key.startsWith(url.searchParams.get("NamePrefix") ?? ""))
+          .sort();
+        const from = Number(url.searchParams.get("NextToken") ?? 0);
+        const page = names.slice(from, from + 2);
+        const next = from + 2 < names.length ? { NextToken: String(from + 2) } : {};
+        return reply(200, { Schedules: page.map((key) => ({ Name: key, GroupName: "idp-sync" })), ...next });
+      }
+      if (request.method === "GET") {
+        const stored = this.schedules.get(name) as Record<string, unknown> | undefined;
+        if (!stored) return reply(404, { Message: "Schedule not found." }, "ResourceNotFoundException");
+        const { ClientToken: _token, ...schedule } = stored;
+        return reply(200, { ...schedule, Name: name, ...arn });
+      }
       reply(400, { Message: "unexpected" }, "ValidationException");
     });
     this.#server = server;
@@ -77,12 +96,13 @@ class SchedulerEndpoint {
 
 const endpoint = new SchedulerEndpoint();
 let scheduler: EventBridgeChangeScheduler;
+let client: SchedulerClient;
 const queueArn = "arn:aws:sqs:eu-central-1:123456789012:idp-sync-changes";
 const roleArn = "arn:aws:iam::123456789012:role/idp-sync-scheduler";
 
 beforeAll(async () => {
   await endpoint.start();
-  const client = new SchedulerClient({
+  client = new SchedulerClient({
     region: "eu-central-1",
     endpoint: endpoint.url,
     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
@@ -149,6 +169,25 @@ describe("EventBridgeChangeScheduler", () => {
     for (const request of deletes)
       expect(new URLSearchParams(request.query).get("groupName")).toBe("idp-sync");
     expect(endpoint.schedules.size).toBe(0);
+  });
+
+  it("finds a person's pending changes for npm run status, across pages, by reading each schedule", async () => {
+    const other = { ...leaver, id: "wh-x", person: "E-2002" };
+    const check = { ...leaver, id: "delete-check", source: "leaver-policy:descope", kind: "upsert" as const };
+    await scheduler.schedule(leaver, new Date(leaver.at));
+    await scheduler.schedule(other, new Date(other.at));
+    await scheduler.schedule(check, new Date("2026-09-30T00:00:00.000Z"));
+
+    expect(await scheduledChangesFor(client, "idp-sync", "E-1001")).toEqual([
+      { source: "acme-hr", person: "E-1001", kind: "deactivate", at: "2026-03-31T22:00:00Z" },
+      { source: "leaver-policy:descope", person: "E-1001", kind: "upsert", at: "2026-09-30T00:00:00Z" },
+    ]);
+    expect(await scheduledChangesFor(client, "idp-sync", "E-9999")).toEqual([]);
+    const lists = endpoint.received.filter(
+      (request) => request.method === "GET" && request.path === "/schedules",
+    );
+    expect(new URLSearchParams(lists[0]?.query).get("ScheduleGroup")).toBe("idp-sync");
+    expect(new URLSearchParams(lists[0]?.query).get("NamePrefix")).toBe("idp-sync-");
   });
 
   it("rounds a time with milliseconds up, never down", () => {

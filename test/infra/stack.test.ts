@@ -239,7 +239,7 @@ describe("IdpSyncStack with the example configuration", () => {
       ...readTable,
       "dynamodb:PutItem": ["State"],
       "dynamodb:DeleteItem": [
-        'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["scimgroup#*","scimgroups#*"]}}',
+        'State if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["scimgroup#*","scimgroups#*","username#*"]}}',
       ],
     });
   });

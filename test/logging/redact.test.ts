@@ -21,6 +21,11 @@ describe("redactLogValue", () => {
     expect(stringify(item)).toBe(JSON.stringify(item));
   });
 
+  it("leaves provider user ids alone: a bare run of 16 or more digits is longer than any E.164 number", () => {
+    const item = { userId: "310000000000000001", text: "user 310000000000000001 deactivated" };
+    expect(stringify(item)).toBe(JSON.stringify(item));
+  });
+
   it("leaves digit runs inside ids alone: request ids and ARNs stay readable", () => {
     const item = {
       function_request_id: "c534f6cf-1234-4788-a721-cca27b40e91f",

@@ -69,8 +69,8 @@ describe("deprovisioning guard in the local runtime, against both simulators", (
     await settled(stack);
     expect((await listHeld(stack.runtime.holds)).held).toHaveLength(60);
 
-    expect(await discardHeld(commands(stack), "descope")).toMatchObject({ discarded: 30 });
-    expect(await discardHeld(commands(stack), "zitadel")).toMatchObject({ discarded: 30 });
+    expect(await discardHeld(commands(stack), { provider: "descope" })).toMatchObject({ discarded: 30 });
+    expect(await discardHeld(commands(stack), { provider: "zitadel" })).toMatchObject({ discarded: 30 });
     await settled(stack);
 
     expect(disabledInDescope(stack)).toBe(30);

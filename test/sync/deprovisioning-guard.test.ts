@@ -154,7 +154,10 @@ describe("deprovisioning guard in sync", () => {
     const { provider, queue, holds, leavers, commands } = await setup();
     await leavers(people(0, 25));
 
-    expect(await discardHeld(commands, "descope")).toEqual({ discarded: 25, providers: ["descope"] });
+    expect(await discardHeld(commands, { provider: "descope" })).toEqual({
+      discarded: 25,
+      providers: ["descope"],
+    });
 
     expect(provider.applied).toEqual([]);
     expect(queue.deadLetters).toHaveLength(25);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type SimServer, serveSimulator } from "./http.ts";
+import { type SimReply, type SimRequest, type SimServer, serveSimulator } from "./http.ts";
 
 export interface PersonioSimulator extends SimServer {
   /** Sets a person (v2 shape: id, first_name, last_name, email, …) and, optionally, their employment. */
@@ -24,7 +24,9 @@ const problem = (status: number, title: string) => ({
 /**
  * Personio's v2 API as far as idp-sync reads it (developer.personio.de/v2.0/reference): POST /v2/auth/token
  * (form-encoded client credentials → access_token, expires_in), GET /v2/persons/{id} (the person, with
- * `employments: [{ id }]`) and GET /v2/persons/{id}/employments/{employment id}, both with a Bearer token.
+ * `employments: [{ id }]`), GET /v2/persons/{id}/employments/{employment id}, and the persons list
+ * GET /v2/persons?limit=1..50 (default 10)&cursor=… → `{ _data: [person…], _meta: { links: { self, next } } }`
+ * in id order, `next` absent on the last page; all with a Bearer token.
  */
 export async function startPersonioSimulator(options: {
   clientId: string;
@@ -54,6 +56,7 @@ export async function startPersonioSimulator(options: {
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
     if (!bearer || !tokens.has(bearer)) return problem(401, "Unauthorized");
+    if (request.method === "GET" && request.path === "/v2/persons") return listPersons(request);
     const match = /^\/v2\/persons\/([^/]+)(?:\/employments\/([^/]+))?$/.exec(request.path);
     const entry = match && persons.get(decodeURIComponent(match[1] ?? ""));
     if (request.method !== "GET" || !match || !entry) return problem(404, "Person not found");
@@ -62,6 +65,33 @@ export async function startPersonioSimulator(options: {
       return problem(404, "Employment not found");
     return { status: 200, json: entry.employment };
   });
+  function listPersons(request: SimRequest): SimReply {
+    const limitText = request.query.get("limit") ?? "10";
+    const limit = /^\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
+    if (!(limit >= 1 && limit <= 50)) return problem(400, "limit must be between 1 and 50");
+    const cursor = request.query.get("cursor");
+    const after = cursor === null ? undefined : idOfCursor(cursor);
+    if (after === null) return problem(400, "Invalid cursor");
+    const ids = [...persons.keys()].sort(byId).filter((id) => after === undefined || byId(id, after) > 0);
+    const page = ids.slice(0, limit);
+    const base = `http://${request.headers.host}/v2/persons`;
+    const last = page.at(-1);
+    const next =
+      ids.length > limit && last !== undefined
+        ? {
+            next: {
+              href: `${base}?${new URLSearchParams({ cursor: cursorOf(last), limit: String(limit) })}`,
+            },
+          }
+        : {};
+    return {
+      status: 200,
+      json: {
+        _data: page.map((id) => persons.get(id)?.person),
+        _meta: { links: { self: { href: `${base}?${request.query}` }, ...next } },
+      },
+    };
+  }
   return {
     ...server,
     setPerson: (id, person, employment) => {
@@ -74,4 +104,13 @@ export async function startPersonioSimulator(options: {
     removePerson: (id) => persons.delete(id),
     expireTokens: () => tokens.clear(),
   };
+}
+
+const byId = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+const cursorOf = (id: string) => `cur_${Buffer.from(id, "utf8").toString("base64url")}`;
+
+/** The id a cursor points after; null when it is not one of ours. */
+function idOfCursor(cursor: string): string | null {
+  if (!/^cur_[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  return Buffer.from(cursor.slice(4), "base64url").toString("utf8");
 }

@@ -16,24 +16,45 @@ export interface HiBobApi {
  * values (dates as YYYY-MM-DD, ids) and a `humanReadable` copy with list values as names. Authenticated as
  * a service user: Basic `<id>:<token>`, the secret's value verbatim.
  */
-export async function readHiBobEmployee(
+export function readHiBobEmployee(
   api: HiBobApi,
   mapping: Mapping,
   person: string,
   deps: HrApiDeps,
 ): Promise<HrRead> {
+  return post(api, deps, `/v1/people/${encodeURIComponent(person)}`, `HiBob employee ${person}`, {
+    fields: api.fields ?? fieldIdsIn(mapping),
+    humanReadable: "APPEND",
+  });
+}
+
+/**
+ * Reads every employee the service user may see, leavers included: POST /v1/people/search with
+ * `showInactive: true`, the same fields (plus `root.id`, the person key) and `humanReadable: "APPEND"`.
+ * The answer is `{ employees: [...] }` in one piece: Bob documents no pagination for this endpoint.
+ */
+export function searchHiBobPeople(api: HiBobApi, mapping: Mapping, deps: HrApiDeps): Promise<HrRead> {
+  const fields = [...new Set(["root.id", ...(api.fields ?? fieldIdsIn(mapping))])];
+  return post(api, deps, "/v1/people/search", "HiBob people search", {
+    fields,
+    humanReadable: "APPEND",
+    showInactive: true,
+  });
+}
+
+async function post(api: HiBobApi, deps: HrApiDeps, path: string, what: string, json: unknown) {
   const credentials = await deps.secrets.read(api.credentialsSecretName);
   const response = await sendRequest(
     {
       method: "POST",
-      url: joinUrl(api.baseUrl, `/v1/people/${encodeURIComponent(person)}`),
+      url: joinUrl(api.baseUrl, path),
       headers: { authorization: `Basic ${Buffer.from(credentials, "utf8").toString("base64")}` },
-      json: { fields: api.fields ?? fieldIdsIn(mapping), humanReadable: "APPEND" },
+      json,
       timeoutMs: api.requestTimeoutMs,
     },
     deps.fetch,
   );
-  return readOutcome(response, `HiBob employee ${person}`);
+  return readOutcome(response, what);
 }
 
 /**

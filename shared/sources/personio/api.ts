@@ -30,18 +30,35 @@ export class PersonioReader {
 
   /** The person (GET /v2/persons/{id}) with its first employment under `employment`, when it has one. */
   async readPerson(person: string): Promise<HrRead> {
-    const path = `/v2/persons/${encodeURIComponent(person)}`;
-    const read = await this.#get(path, `Personio person ${person}`);
-    if (read.result !== "found") return read;
-    const employmentId = firstEmploymentId(read.record);
-    if (employmentId === undefined) return read;
+    const read = await this.#get(`/v2/persons/${encodeURIComponent(person)}`, `Personio person ${person}`);
+    return read.result === "found" ? this.withEmployment(read.record) : read;
+  }
+
+  /**
+   * One page of GET /v2/persons?limit=…&cursor=…: `{ _data: [person…], _meta: { links: { next: { href } } } }`,
+   * the next link absent on the last page.
+   */
+  listPersons(limit: number, cursor: string | undefined): Promise<HrRead> {
+    const query = new URLSearchParams({ limit: String(limit), ...(cursor === undefined ? {} : { cursor }) });
+    return this.#get(`/v2/persons?${query}`, "Personio persons list");
+  }
+
+  /**
+   * A person record with its first employment (GET /v2/persons/{id}/employments/{employment id}) under
+   * `employment`; as it is when the person has none or the employment is gone.
+   */
+  async withEmployment(record: unknown): Promise<HrRead> {
+    const employmentId = firstEmploymentId(record);
+    const personId = (record as { id?: unknown }).id;
+    if (employmentId === undefined || (typeof personId !== "string" && typeof personId !== "number"))
+      return { result: "found", record };
     const employment = await this.#get(
-      `${path}/employments/${encodeURIComponent(employmentId)}`,
+      `/v2/persons/${encodeURIComponent(personId)}/employments/${encodeURIComponent(employmentId)}`,
       `Personio employment ${employmentId}`,
     );
     if (employment.result === "retry") return employment;
-    if (employment.result === "rejected") return read;
-    return { result: "found", record: { ...(read.record as object), employment: employment.record } };
+    if (employment.result === "rejected") return { result: "found", record };
+    return { result: "found", record: { ...(record as object), employment: employment.record } };
   }
 
   async #get(path: string, what: string): Promise<HrRead> {

@@ -1,9 +1,8 @@
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
-import type { ScimContext } from "./context.ts";
+import type { ScimContext, ScimDispatch } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
 import { isObject, type JsonObject } from "./normalise.ts";
 import { readJsonBody } from "./request-body.ts";
-import { dispatch } from "./router.ts";
 
 export const bulkRequestSchemaUrn = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 export const bulkResponseSchemaUrn = "urn:ietf:params:scim:api:messages:2.0:BulkResponse";
@@ -31,9 +30,14 @@ const bulkIdReference = /^bulkId:(.+)$/;
  * POST /Bulk (RFC 7644 §3.7). Operations run in the order given, except that an operation referring to a
  * `bulkId:` another operation creates waits until that one ran; each answers as its own request would.
  * With `failOnErrors`, processing stops after that many errors and the rest is left out of the response.
- * Requests beyond the advertised maxOperations or maxPayloadSize are refused whole with 413.
+ * Requests beyond the advertised maxOperations or maxPayloadSize are refused whole with 413. `dispatch`
+ * answers each operation (the router's, passed in so that neither module imports the other).
  */
-export async function routeBulk(request: IngestRequest, context: ScimContext): Promise<IngestResponse> {
+export async function routeBulk(
+  request: IngestRequest,
+  context: ScimContext,
+  dispatch: ScimDispatch,
+): Promise<IngestResponse> {
   const { maxOperations, maxPayloadSize } = context.bulk;
   if (request.rawBody.length > maxPayloadSize)
     throw new ScimError(413, `the size of the bulk request exceeds the maxPayloadSize (${maxPayloadSize})`);
@@ -79,7 +83,7 @@ export async function routeBulk(request: IngestRequest, context: ScimContext): P
         waiting.push(operation);
         continue;
       } else {
-        result = await runOperation(operation, resolved, request, context);
+        result = await runOperation(operation, resolved, request, context, dispatch);
       }
       progressed = true;
       results.set(operation.index, result);
@@ -171,6 +175,7 @@ async function runOperation(
   resolved: Map<string, string>,
   request: IngestRequest,
   context: ScimContext,
+  dispatch: ScimDispatch,
 ): Promise<BulkResult> {
   const path = operation.path
     .split("/")

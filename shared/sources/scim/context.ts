@@ -1,5 +1,7 @@
 import type { ScimSourceConfig } from "../../config/scim.ts";
-import type { ChangeQueue, Log, StateStore } from "../../sync/ports.ts";
+import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
+import type { Log } from "../../ports/common.ts";
+import type { PersonIntake } from "../../ports/person-intake.ts";
 import type { ScimGroupStore } from "./group-store.ts";
 import type { ResourceSchema } from "./resource-schemas.ts";
 
@@ -15,8 +17,14 @@ export interface ScimContext {
   baseUrl: string;
   /** When the request arrived (epoch ms). */
   receivedAt: number;
-  store: StateStore;
-  queue: ChangeQueue;
+  persons: PersonIntake;
   newChangeId: () => string;
   log: Log;
 }
+
+/** Answers one request relative to the base URL (`/Users/42`); Bulk runs each of its operations through it. */
+export type ScimDispatch = (
+  request: IngestRequest,
+  path: string,
+  context: ScimContext,
+) => Promise<IngestResponse>;

@@ -19,6 +19,9 @@ const invalid = (detail: string) => new ScimError(400, detail, "invalidFilter");
  */
 export function compileResourceFilter(filter: Filter, schema: ResourceSchema): Predicate {
   return compile(filter, (text) => {
+    // `schemas` is no attribute of a schema, yet RFC 7644 §3.4.2.2 filters on it (which extensions a resource has).
+    if (text.toLowerCase() === "schemas")
+      return { definition: genericDefinition("schemas"), read: (resource) => resource.schemas };
     const location = resolveIn(schema, text);
     const definition = location.definition;
     if (!definition) throw invalid(`"${text}" is not an attribute this service provider supports`);
@@ -142,9 +145,14 @@ function comparison(
   definition: AttributeDefinition,
 ): (value: unknown) => boolean {
   const fold = (text: string) => (definition.caseExact ? text : text.toLowerCase());
+  if (
+    definition.type === "dateTime" &&
+    (typeof literal.value !== "string" || dateTime(literal.text) === undefined)
+  )
+    throw invalid(`"${literal.text}" is not a dateTime such as "2011-05-13T04:42:34Z"`);
   if (operator === "eq" || operator === "ne") return (value) => equals(value, literal, definition, fold);
   if (operator === "co" || operator === "sw" || operator === "ew") {
-    if (literal.value === null || typeof literal.value === "boolean")
+    if (literal.value === null || typeof literal.value === "boolean" || definition.type === "boolean")
       throw invalid(`"${operator}" compares strings only`);
     const wanted = fold(literal.text);
     const test = {
@@ -161,9 +169,8 @@ function comparison(
   return (value) => {
     if (typeof value !== "string") return false;
     if (definition.type === "dateTime") {
-      const left = Date.parse(value);
-      const right = Date.parse(literal.text);
-      return !Number.isNaN(left) && !Number.isNaN(right) && sign(left - right);
+      const left = dateTime(value);
+      return left !== undefined && sign(left - (dateTime(literal.text) as number));
     }
     const left = fold(value);
     const right = fold(literal.text);
@@ -183,10 +190,14 @@ function equals(
     return value === wanted || String(value) === wanted;
   }
   if (typeof value !== "string") return false;
-  if (definition.type === "dateTime") {
-    const left = Date.parse(value);
-    const right = Date.parse(literal.text);
-    if (!Number.isNaN(left) && !Number.isNaN(right)) return left === right;
-  }
+  if (definition.type === "dateTime") return dateTime(value) === dateTime(literal.text);
   return fold(value) === fold(literal.text);
+}
+
+/** An xsd:dateTime (RFC 7643 §2.3.5) as epoch ms; without a zone it is UTC. Undefined for anything else. */
+function dateTime(text: string): number | undefined {
+  const match = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.exec(text);
+  if (!match) return undefined;
+  const ms = Date.parse(match[1] === undefined ? `${text}Z` : text);
+  return Number.isNaN(ms) ? undefined : ms;
 }

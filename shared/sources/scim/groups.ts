@@ -4,7 +4,6 @@ import type { ScimGroupMapping } from "../../config/scim.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
 import type { ChangeAttributes } from "../../model/change.ts";
 import { personKeySchema } from "../../model/user.ts";
-import { materialize } from "../../sync/desired-state.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
 import type { Filter } from "./filter.ts";
@@ -18,7 +17,6 @@ import { type PatchOperation, parsePatchRequest } from "./patch-request.ts";
 import { readJsonBody } from "./request-body.ts";
 import { groupSchemaUrn, type ResourceSchema } from "./resource-schemas.ts";
 import { usersUrl } from "./user-resource.ts";
-import { isReservedKey } from "./users.ts";
 
 /** The group half of a context: present only when a group store is wired. */
 export interface GroupContext extends ScimContext {
@@ -76,12 +74,7 @@ function readGroup(body: unknown, schema: ResourceSchema): GroupContent {
   const list = resource.members === undefined ? [] : resource.members;
   if (!Array.isArray(list)) throw new ScimError(400, "members must be a list", "invalidValue");
   for (const item of list) {
-    if (
-      !isObject(item) ||
-      typeof item.value !== "string" ||
-      !personKeySchema.safeParse(item.value).success ||
-      isReservedKey(item.value)
-    )
+    if (!isObject(item) || typeof item.value !== "string" || !personKeySchema.safeParse(item.value).success)
       throw new ScimError(400, "every member needs a value: the id of a User", "invalidValue");
     if (typeof item.type === "string" && item.type.toLowerCase() !== "user")
       throw new ScimError(400, `member "${item.value}": only Users can be members`, "invalidValue");
@@ -228,6 +221,34 @@ export async function deleteGroup(id: string, context: GroupContext): Promise<In
 }
 
 /**
+ * Takes a person out of every group of the source that lists them (a deleted User is no member: RFC 7643
+ * §4.2's members are Users that exist); their group-granted roles go as for any membership removal.
+ */
+export async function leaveAllGroups(person: string, context: GroupContext): Promise<void> {
+  const { store } = context.groups;
+  const summaries = await store.list(context.source.name);
+  const groups = await store.get(
+    context.source.name,
+    summaries.map((group) => group.id),
+  );
+  const memberOf = [...groups.values()].filter((group) => isMember(group, person));
+  for (const group of memberOf)
+    await updateGroup(
+      group.id,
+      context,
+      ({ displayName, externalId, members }) => ({
+        displayName,
+        ...(externalId === undefined ? {} : { externalId }),
+        members: members.filter((member) => member.value !== person),
+      }),
+      [person],
+    );
+}
+
+const isMember = (group: ScimGroup, person: string) =>
+  group.members.some((member) => member.value === person);
+
+/**
  * Applies `edit` to the group as stored, writing conditionally (and editing again on the fresh group after
  * a concurrent write), then brings the roles of the affected members in line.
  */
@@ -325,9 +346,10 @@ async function grantMemberships(
   const groups = [...others.values(), ...(after ? [after] : [])];
   const tenantIds = [...new Set(mappings.flatMap((mapping) => Object.keys(mapping.tenants)))];
 
-  await acceptChanges(context, [...affected], (record) => {
-    const granted = grantsOf(record.person, groups, mappings, tenantIds);
-    const { user } = materialize(record.desired);
+  await acceptChanges(context, [...affected], ({ person, user, deleted }) => {
+    // A deleted person gets no grants: an upsert would bring them back.
+    if (deleted) return undefined;
+    const granted = grantsOf(person, groups, mappings, tenantIds);
     const current: ChangeAttributes = {
       roles: user.roles ?? null,
       tenants: Object.fromEntries(tenantIds.map((tenant) => [tenant, user.tenants?.[tenant] ?? null])),
@@ -346,7 +368,7 @@ function grantsOf(
   const roles = new Set<string>();
   const tenants = new Map<string, Set<string>>();
   for (const group of groups) {
-    if (!group.members.some((member) => member.value === person)) continue;
+    if (!isMember(group, person)) continue;
     for (const mapping of mappingsOf(group, mappings)) {
       for (const role of mapping.roles) roles.add(role);
       for (const [tenant, tenantRoles] of Object.entries(mapping.tenants)) {

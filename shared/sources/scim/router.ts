@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { ScimSourceConfig } from "../../config/scim.ts";
 import { bearerTokenMatches } from "../../ingest/bearer-token.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
-import type { ChangeQueue, Log, SecretReader, StateStore } from "../../sync/ports.ts";
+import type { Log, SecretReader } from "../../ports/common.ts";
+import type { PersonIntake } from "../../ports/person-intake.ts";
 import { routeBulk } from "./bulk.ts";
-import type { ScimContext } from "./context.ts";
+import type { ScimContext, ScimDispatch } from "./context.ts";
 import { discover } from "./discovery.ts";
 import { ScimError, scimError } from "./errors.ts";
 import type { ScimGroupStore } from "./group-store.ts";
@@ -26,8 +27,8 @@ import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser } fr
 export interface ScimDeps {
   config: { scim: readonly ScimSourceConfig[]; maxBodyBytes: number };
   secrets: SecretReader;
-  store: StateStore;
-  queue: ChangeQueue;
+  /** The persons as accepted so far, where accepted changes are recorded and queued. */
+  persons: PersonIntake;
   log: Log;
   newChangeId?: () => string;
   /** Where SCIM groups are kept; without it /Groups answers 501 and discovery leaves groups out. */
@@ -96,8 +97,7 @@ function scimContext(request: IngestRequest, source: ScimSourceConfig, prefix: s
     },
     baseUrl: `${protocol}://${request.headers.host ?? "localhost"}${prefix}`,
     receivedAt: request.receivedAt,
-    store: deps.store,
-    queue: deps.queue,
+    persons: deps.persons,
     newChangeId: deps.newChangeId ?? randomUUID,
     log: deps.log,
   };
@@ -111,11 +111,7 @@ const resourcePath =
  * Answers one request relative to the base URL (`/Users/42`); Bulk calls it again for each operation.
  * Resource type names are matched case-insensitively.
  */
-export async function dispatch(
-  request: IngestRequest,
-  path: string,
-  context: ScimContext,
-): Promise<IngestResponse> {
+export const dispatch: ScimDispatch = async (request, path, context) => {
   const match = resourcePath.exec(path);
   if (!match) throw new ScimError(404, `no SCIM resource at ${path || "/"}`);
   const kind = (match[1] as string).toLowerCase();
@@ -132,7 +128,7 @@ export async function dispatch(
     case "bulk":
       if (id !== undefined) throw new ScimError(404, `no SCIM resource at ${path}`);
       if (method !== "POST") throw notAllowed(method, path);
-      return routeBulk(request, context);
+      return routeBulk(request, context, dispatch);
     case "me":
       throw new ScimError(501, "/Me is not supported: requests authenticate as a provisioning client");
     case "serviceproviderconfig":
@@ -142,7 +138,7 @@ export async function dispatch(
     default:
       return discover("Schemas", id, request, context);
   }
-}
+};
 
 async function routeUsers(
   method: string,

@@ -1,5 +1,5 @@
+import type { PersonView } from "../../model/person-view.ts";
 import { personKeySchema, profileShape } from "../../model/user.ts";
-import type { PersonRecord } from "../../sync/person-record.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
 import type { Filter } from "./filter.ts";
@@ -18,22 +18,22 @@ const scanPageSize = 500;
 export async function findUsers(filter: Filter | undefined, context: ScimContext): Promise<JsonObject[]> {
   const matches = filter ? compileResourceFilter(filter, context.users) : () => true;
   const candidates = filter ? await lookUp(filter, context) : undefined;
-  const records = candidates ?? (await allRecords(context));
-  return records
-    .filter((record) => liveUser(record) !== undefined)
-    .map((record) => renderUser(record, context))
+  const persons = candidates ?? (await allPersons(context));
+  return persons
+    .filter((view) => liveUser(view) !== undefined)
+    .map((view) => renderUser(view, context))
     .filter(matches)
     .sort((a, b) => (String(a.id) < String(b.id) ? -1 : 1));
 }
 
-/** The records that can match, found by index; undefined when the filter needs a scan. */
-async function lookUp(filter: Filter, context: ScimContext): Promise<PersonRecord[] | undefined> {
+/** The persons who can match, found by index; undefined when the filter needs a scan. */
+async function lookUp(filter: Filter, context: ScimContext): Promise<PersonView[] | undefined> {
   if (filter.kind === "logical") {
     const left = await lookUp(filter.left, context);
     if (filter.operator === "and") return left ?? (await lookUp(filter.right, context));
     const right = left && (await lookUp(filter.right, context));
     if (!left || !right) return undefined;
-    const union = new Map([...left, ...right].map((record) => [record.person, record]));
+    const union = new Map([...left, ...right].map((view) => [view.person, view]));
     return [...union.values()];
   }
   if (filter.kind !== "compare" || filter.operator !== "eq" || filter.literal.value === null)
@@ -44,22 +44,25 @@ async function lookUp(filter: Filter, context: ScimContext): Promise<PersonRecor
   if (location.name === "id" || location.name === "externalId") {
     // A value no person key can have matches nobody; the store is not asked (DynamoDB limits key sizes).
     if (!personKeySchema.safeParse(wanted).success) return [];
-    return [...(await context.store.get([wanted])).values()];
+    return [...(await context.persons.get([wanted])).values()];
   }
   if (location.name === "userName") {
     if (!profileShape.loginId.safeParse(wanted).success) return [];
-    return context.store.findByLoginId(wanted);
+    return context.persons.findByLoginId(wanted);
   }
   return undefined;
 }
 
-async function allRecords(context: ScimContext): Promise<PersonRecord[]> {
-  const records: PersonRecord[] = [];
+async function allPersons(context: ScimContext): Promise<PersonView[]> {
+  const persons: PersonView[] = [];
   let after: string | undefined;
   do {
-    const page = await context.store.list({ limit: scanPageSize, ...(after === undefined ? {} : { after }) });
-    records.push(...page.records);
-    if (records.length > context.source.maxScannedRecords)
+    const page = await context.persons.list({
+      limit: scanPageSize,
+      ...(after === undefined ? {} : { after }),
+    });
+    persons.push(...page.persons);
+    if (persons.length > context.source.maxScannedRecords)
       throw new ScimError(
         400,
         `the query would read more than ${context.source.maxScannedRecords} users; filter by id, externalId or userName`,
@@ -67,5 +70,5 @@ async function allRecords(context: ScimContext): Promise<PersonRecord[]> {
       );
     after = page.next;
   } while (after !== undefined);
-  return records;
+  return persons;
 }

@@ -1,20 +1,16 @@
+import type { PersonView } from "../../model/person-view.ts";
 import type { CanonicalUser } from "../../model/user.ts";
-import { materialize } from "../../sync/desired-state.ts";
-import type { PersonRecord } from "../../sync/person-record.ts";
 import type { ScimContext } from "./context.ts";
 import type { JsonObject } from "./normalise.ts";
-import { stampRange } from "./stamps.ts";
 import { scimUserFromCanonical, type UserMappingOptions } from "./user-mapping.ts";
 
 /**
- * The user a record describes, when it is a SCIM User: not deleted, and with a loginId (a record holding only
- * group-granted roles, or an HR record without one, is not a User a client can read).
+ * The user a person is when they are a SCIM User: not deleted, and with a loginId (a person holding only
+ * group-granted roles, or an HR person without one, is not a User a client can read).
  */
-export function liveUser(
-  record: PersonRecord | undefined,
-): (CanonicalUser & { loginId: string }) | undefined {
-  if (!record) return undefined;
-  const { user, deleted } = materialize(record.desired);
+export function liveUser(view: PersonView | undefined): (CanonicalUser & { loginId: string }) | undefined {
+  if (!view) return undefined;
+  const { user, deleted } = view;
   return !deleted && user.loginId !== undefined ? (user as CanonicalUser & { loginId: string }) : undefined;
 }
 
@@ -33,19 +29,19 @@ export const userMappingOptions = (context: ScimContext): UserMappingOptions => 
  * no externalId: the key is the externalId when the client gave one, else the userName, so externalId is
  * shown when the key differs from the userName. meta times are the oldest and newest accepted writes.
  */
-export function renderUser(record: PersonRecord, context: ScimContext): JsonObject {
-  const user = liveUser(record);
-  if (!user) throw new Error(`person ${record.person} is not a live SCIM user`);
-  const range = stampRange(record.desired);
-  const externalId = record.person.toLowerCase() === user.loginId.toLowerCase() ? undefined : record.person;
+export function renderUser(view: PersonView, context: ScimContext): JsonObject {
+  const user = liveUser(view);
+  if (!user) throw new Error(`person ${view.person} is not a live SCIM user`);
+  const { person, written } = view;
+  const externalId = person.toLowerCase() === user.loginId.toLowerCase() ? undefined : person;
   return scimUserFromCanonical(
-    record.person,
+    person,
     externalId,
     user,
     {
-      ...(range ? { created: new Date(range.oldest).toISOString() } : {}),
-      lastModified: new Date(range?.newest ?? context.receivedAt).toISOString(),
-      location: userLocation(context, record.person),
+      ...(written ? { created: new Date(written.first).toISOString() } : {}),
+      lastModified: new Date(written?.last ?? context.receivedAt).toISOString(),
+      location: userLocation(context, person),
     },
     { ...userMappingOptions(context), usersUrl: usersUrl(context) },
   );

@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from "node:util";
-import { stateTable } from "../../aws/state-table.ts";
 import type { IngestRequest, IngestResponse } from "../../ingest/request.ts";
 import type { ChangeAttributes } from "../../model/change.ts";
-import { personKeySchema } from "../../model/user.ts";
-import type { PersonRecord } from "../../sync/person-record.ts";
+import type { PersonView } from "../../model/person-view.ts";
+import { isReservedPersonKey, personKeySchema } from "../../model/user.ts";
 import type { ScimContext } from "./context.ts";
 import { ScimError, scimResponse } from "./errors.ts";
+import { type GroupContext, leaveAllGroups } from "./groups.ts";
 import { acceptChanges } from "./intake.ts";
 import { type ListQuery, listResponse, type Projection, project } from "./list-query.ts";
 import { isObject, normaliseResource } from "./normalise.ts";
@@ -20,21 +20,22 @@ import { parseScimUser, type ScimUser } from "./user-schema.ts";
 /**
  * POST /Users. The id is the person key: the externalId when given, else the userName. A userName or id
  * another live user holds is a conflict (409 uniqueness, RFC 7644 §3.3) — that includes the same client
- * repeating its create, which is what Okta and Entra expect; nobody is created twice either way. A user
- * created without `active` is active.
+ * repeating its create, which is what Okta and Entra expect; nobody is created twice either way, and of
+ * concurrent creates of one userName exactly one gets it (it is reserved atomically). A user created
+ * without `active` is active.
  */
 export async function createUser(request: IngestRequest, context: ScimContext): Promise<IngestResponse> {
   const user = readUser(readJsonBody(request), context);
   const person = personKey(user.externalId || user.userName);
   const taken = () => new ScimError(409, `a user with id "${person}" already exists`, "uniqueness");
-  if (liveUser((await context.store.get([person])).get(person))) throw taken();
-  await assertUserNameFree(user.userName, person, context);
+  if (liveUser((await context.persons.get([person])).get(person))) throw taken();
+  await reserveUserName(user.userName, person, context);
   const attributes = { active: true, ...attributesFromScimUser(user, userMappingOptions(context)) };
-  const written = await acceptChanges(context, [person], (record) => {
-    if (liveUser(record)) throw taken();
+  const written = await acceptChanges(context, [person], (view) => {
+    if (liveUser(view)) throw taken();
     return { kind: "upsert", attributes };
   });
-  const response = scimResponse(201, renderUser(written.get(person) as PersonRecord, context));
+  const response = scimResponse(201, renderUser(written.get(person) as PersonView, context));
   response.headers.location = userLocation(context, person);
   return response;
 }
@@ -44,8 +45,8 @@ export async function getUser(
   projection: Projection,
   context: ScimContext,
 ): Promise<IngestResponse> {
-  const record = await readLiveRecord(id, context);
-  return scimResponse(200, project(renderUser(record, context), projection, context.users));
+  const view = await readLivePerson(id, context);
+  return scimResponse(200, project(renderUser(view, context), projection, context.users));
 }
 
 export async function listUsers(query: ListQuery, context: ScimContext): Promise<IngestResponse> {
@@ -64,7 +65,7 @@ export async function replaceUser(
   context: ScimContext,
 ): Promise<IngestResponse> {
   const body = readJsonBody(request);
-  const record = await readLiveRecord(id, context);
+  const read = await readLivePerson(id, context);
   if (isObject(body) && body.id !== undefined && body.id !== null && body.id !== id)
     throw new ScimError(
       400,
@@ -72,8 +73,8 @@ export async function replaceUser(
       "mutability",
     );
   const user = readUser(body, context);
-  if (user.userName.toLowerCase() !== liveUser(record)?.loginId.toLowerCase())
-    await assertUserNameFree(user.userName, id, context);
+  const renamed = user.userName.toLowerCase() !== liveUser(read)?.loginId.toLowerCase();
+  if (renamed) await reserveUserName(user.userName, id, context);
   const options = userMappingOptions(context);
   const attributes = attributesFromScimUser(user, options);
   const written = await acceptChanges(context, [id], (current) => {
@@ -82,7 +83,7 @@ export async function replaceUser(
     const changed = changedAttributes(before, attributes, Object.keys(attributes));
     return Object.keys(changed).length === 0 ? undefined : { kind: "upsert", attributes: changed };
   });
-  return scimResponse(200, renderUser(written.get(id) as PersonRecord, context));
+  return scimResponse(200, await afterRename(read, written.get(id) as PersonView, context));
 }
 
 /**
@@ -96,9 +97,9 @@ export async function patchUser(
   context: ScimContext,
 ): Promise<IngestResponse> {
   const operations = parsePatchRequest(readJsonBody(request), context.users);
-  const changesOf = (record: PersonRecord): ChangeAttributes => {
-    if (!liveUser(record)) throw notFound(id);
-    const before = renderUser(record, context);
+  const changesOf = (view: PersonView): ChangeAttributes => {
+    if (!liveUser(view)) throw notFound(id);
+    const before = renderUser(view, context);
     const after = parseScimUser(applyPatch(before, operations, context.users));
     const options = userMappingOptions(context);
     return changedAttributes(
@@ -106,22 +107,30 @@ export async function patchUser(
       attributesFromScimUser(after, options),
     );
   };
-  const first = changesOf(await readLiveRecord(id, context));
-  if (first.loginId) await assertUserNameFree(first.loginId, id, context);
-  const written = await acceptChanges(context, [id], (record) => {
-    const attributes = changesOf(record);
+  const read = await readLivePerson(id, context);
+  const first = changesOf(read);
+  if (first.loginId && first.loginId.toLowerCase() !== liveUser(read)?.loginId.toLowerCase())
+    await reserveUserName(first.loginId, id, context);
+  const written = await acceptChanges(context, [id], (view) => {
+    const attributes = changesOf(view);
     return Object.keys(attributes).length === 0 ? undefined : { kind: "upsert", attributes };
   });
-  return scimResponse(200, renderUser(written.get(id) as PersonRecord, context));
+  return scimResponse(200, await afterRename(read, written.get(id) as PersonView, context));
 }
 
-/** DELETE /Users/{id}: the person left the source; each provider's leaver policy decides what follows. */
+/**
+ * DELETE /Users/{id}: the person left the source; each provider's leaver policy decides what follows. They
+ * leave every group first (losing its roles, as for any removal; should that fail, the user is still there
+ * for the client's retry), and their userName is free again.
+ */
 export async function deleteUser(id: string, context: ScimContext): Promise<IngestResponse> {
-  await readLiveRecord(id, context);
-  await acceptChanges(context, [id], (record) => {
-    if (!liveUser(record)) throw notFound(id);
+  const { loginId } = liveUser(await readLivePerson(id, context)) as { loginId: string };
+  if (context.groups) await leaveAllGroups(id, context as GroupContext);
+  await acceptChanges(context, [id], (view) => {
+    if (!liveUser(view)) throw notFound(id);
     return { kind: "delete", attributes: {} };
   });
+  await context.persons.releaseLoginId(loginId, id);
   return { status: 204, headers: {}, body: "" };
 }
 
@@ -132,39 +141,37 @@ function readUser(body: unknown, context: ScimContext): ScimUser {
 }
 
 function personKey(candidate: string): string {
-  if (!personKeySchema.safeParse(candidate).success)
-    throw new ScimError(400, "externalId (or userName) must be 1 to 256 characters", "invalidValue");
-  if (isReservedKey(candidate))
+  if (isReservedPersonKey(candidate))
     throw new ScimError(
       400,
       `externalId (or userName) "${candidate}" uses a reserved prefix`,
       "invalidValue",
     );
+  if (!personKeySchema.safeParse(candidate).success)
+    throw new ScimError(400, "externalId (or userName) must be 1 to 256 characters", "invalidValue");
   return candidate;
 }
 
-/** Keys the state table uses for items that are not persons (replay claims, SCIM groups). */
-export const isReservedKey = (key: string) =>
-  [stateTable.replayPrefix, stateTable.scimGroupPrefix, stateTable.scimGroupDirectoryPrefix].some((prefix) =>
-    key.toLowerCase().startsWith(prefix),
-  );
-
-async function readLiveRecord(id: string, context: ScimContext): Promise<PersonRecord> {
-  const record = personKeySchema.safeParse(id).success ? (await context.store.get([id])).get(id) : undefined;
-  if (!record || !liveUser(record)) throw notFound(id);
-  return record;
+async function readLivePerson(id: string, context: ScimContext): Promise<PersonView> {
+  const view = personKeySchema.safeParse(id).success ? (await context.persons.get([id])).get(id) : undefined;
+  if (!view || !liveUser(view)) throw notFound(id);
+  return view;
 }
 
-/** userName is unique (caseExact false): held by another live person, it is a 409 uniqueness. */
-async function assertUserNameFree(userName: string, person: string, context: ScimContext): Promise<void> {
-  const holders = await context.store.findByLoginId(userName);
-  const other = holders.find((record) => record.person !== person && liveUser(record));
-  if (other)
-    throw new ScimError(
-      409,
-      `userName "${userName}" is already taken by user "${other.person}"`,
-      "uniqueness",
-    );
+/** userName is unique (caseExact false): reserved by, or held by, another person it is a 409 uniqueness. */
+async function reserveUserName(userName: string, person: string, context: ScimContext): Promise<void> {
+  const holder = await context.persons.reserveLoginId(userName, person, context.receivedAt);
+  if (holder !== undefined)
+    throw new ScimError(409, `userName "${userName}" is already taken by user "${holder}"`, "uniqueness");
+}
+
+/** Renders the user as written; a userName they gave up (other than by case) is free again. */
+async function afterRename(before: PersonView, after: PersonView, context: ScimContext) {
+  const previous = liveUser(before)?.loginId;
+  const current = liveUser(after)?.loginId;
+  if (previous !== undefined && previous.toLowerCase() !== current?.toLowerCase())
+    await context.persons.releaseLoginId(previous, after.person);
+  return renderUser(after, context);
 }
 
 /** The attributes whose value differs; custom attributes key by key. */

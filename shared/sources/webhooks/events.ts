@@ -75,7 +75,8 @@ function readEvent(
   };
 }
 
-function scalarText(value: unknown): string | undefined {
+/** A non-empty, trimmed text of a string or number value. */
+export function scalarText(value: unknown): string | undefined {
   if (typeof value === "number") return String(value);
   if (typeof value !== "string") return undefined;
   const text = value.trim();

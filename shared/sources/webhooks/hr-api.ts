@@ -1,10 +1,10 @@
 import type { Fetch, HttpResponse } from "../../http/request.ts";
-import type { SecretReader } from "../../sync/ports.ts";
+import type { SecretReader } from "../../ports/common.ts";
 
 /** The employee as an HR API returned it, or why not (to retry later, or never). */
 export type HrRead =
   | { result: "found"; record: unknown }
-  | { result: "retry"; reason: string }
+  | { result: "retry"; reason: string; retryAfterSeconds?: number }
   | { result: "rejected"; reason: string };
 
 export interface HrApiDeps {
@@ -24,9 +24,11 @@ export function readOutcome(response: HttpResponse, what: string): HrRead {
     return { result: "rejected", reason: `${what}: the HR API answered without a JSON object` };
   }
   const reason = `${what}: the HR API answered ${response.status}`;
-  if (response.status === 404) return { result: "rejected", reason: `${reason} (employee not found)` };
+  if (response.status === 404) return { result: "rejected", reason: `${reason} (not found)` };
   if (response.status === 401 || response.status === 408 || response.status === 429 || response.status >= 500)
-    return { result: "retry", reason };
+    return response.retryAfterSeconds === undefined
+      ? { result: "retry", reason }
+      : { result: "retry", reason, retryAfterSeconds: response.retryAfterSeconds };
   return { result: "rejected", reason };
 }
 

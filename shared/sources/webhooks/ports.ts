@@ -1,4 +1,4 @@
-export { type ChangeScheduler, type ScheduleSlot, slotOf } from "../../sync/change-scheduler.ts";
+export { type ChangeScheduler, type ScheduleSlot, slotOf } from "../../ports/change-scheduler.ts";
 
 /** Remembers deliveries already accepted, so a captured request cannot be replayed. */
 export interface ReplayGuard {

@@ -1,8 +1,8 @@
 import type { Config } from "../../config/schema.ts";
 import type { WebhookSourceConfig } from "../../config/webhooks.ts";
 import type { Fetch } from "../../http/request.ts";
-import type { Log, SecretReader } from "../../sync/ports.ts";
-import type { RefreshResolver, RefreshResult } from "../../sync/sync-changes.ts";
+import type { Log, SecretReader } from "../../ports/common.ts";
+import type { RefreshResolver, RefreshResult } from "../../ports/refresh.ts";
 import { readBambooHrEmployee } from "../bamboohr/api.ts";
 import { readHiBobEmployee } from "../hibob/api.ts";
 import { mapRecord, readLeaver } from "../mapping/evaluate.ts";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Config } from "../../config/schema.ts";
 import type { WebhookSourceConfig } from "../../config/webhooks.ts";
 import { type IngestRequest, type IngestResponse, jsonResponse } from "../../ingest/request.ts";
-import type { ChangeQueue, Log, SecretReader } from "../../sync/ports.ts";
+import type { ChangeQueue, Log, SecretReader } from "../../ports/common.ts";
 import { isHiBobPing } from "../hibob/preset.ts";
 import { readEvents } from "./events.ts";
 import { type ChangePlan, planChanges } from "./lifecycle.ts";

@@ -7,6 +7,7 @@ import { parseConfig } from "../../../shared/config/schema.ts";
 import type { WebhookSourceInput } from "../../../shared/config/webhooks.ts";
 import type { UserChange } from "../../../shared/model/change.ts";
 import { createRefreshResolver } from "../../../shared/sources/webhooks/refresh.ts";
+import { bambooHrPresetAliases } from "../preset-fields.ts";
 import { hmac, silent, TestClock, webhookHarness } from "../webhooks/harness.ts";
 
 const privateKey = "bamboo-private-key";
@@ -242,22 +243,7 @@ describe("BambooHR refresh from GET /api/v1/employees/{id}", () => {
       },
     });
     const fields = sim.requests[0]?.query.get("fields")?.split(",");
-    expect(fields).toEqual([
-      "department",
-      "displayName",
-      "division",
-      "employeeNumber",
-      "employmentHistoryStatus",
-      "firstName",
-      "jobTitle",
-      "lastName",
-      "location",
-      "middleName",
-      "status",
-      "supervisorEId",
-      "terminationDate",
-      "workEmail",
-    ]);
+    expect(fields).toEqual(bambooHrPresetAliases);
     expect(sim.requests[0]?.headers.authorization).toBe(
       `Basic ${Buffer.from("api-key-1:x").toString("base64")}`,
     );

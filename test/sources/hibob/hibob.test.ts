@@ -5,6 +5,7 @@ import { parseConfig } from "../../../shared/config/schema.ts";
 import type { WebhookSourceInput } from "../../../shared/config/webhooks.ts";
 import type { UserChange } from "../../../shared/model/change.ts";
 import { createRefreshResolver } from "../../../shared/sources/webhooks/refresh.ts";
+import { hiBobPresetFieldIds } from "../preset-fields.ts";
 import { hmac, silent, webhookHarness } from "../webhooks/harness.ts";
 
 const secret = "bob-webhook-secret";
@@ -139,19 +140,7 @@ describe("HiBob refresh from POST /v1/people/{id}", () => {
       `Basic ${Buffer.from("SERVICE-1:bob-token").toString("base64")}`,
     );
     expect(JSON.parse(request?.body ?? "{}")).toEqual({
-      fields: [
-        "internal.status",
-        "internal.terminationDate",
-        "root.displayName",
-        "root.email",
-        "root.firstName",
-        "root.surname",
-        "work.department",
-        "work.employeeIdInCompany",
-        "work.reportsTo",
-        "work.site",
-        "work.title",
-      ],
+      fields: hiBobPresetFieldIds,
       humanReadable: "APPEND",
     });
   });

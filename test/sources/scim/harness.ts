@@ -88,28 +88,38 @@ export function scimHarness(
       now += ms;
     },
     async send(method, path, body, sendOptions = {}) {
-      const [pathOnly = "", queryText = ""] = path.split("?");
-      const presented = sendOptions.token === undefined ? token : sendOptions.token;
-      const request: IngestRequest = {
-        method,
-        path: pathOnly.startsWith("/scim") || pathOnly === "/health" ? pathOnly : `/scim/v2${pathOnly}`,
-        headers: {
-          host,
-          "content-type": "application/scim+json",
-          ...(presented === null ? {} : { authorization: `Bearer ${presented}` }),
-          ...sendOptions.headers,
-        },
-        query: new URLSearchParams(queryText),
-        rawBody: Buffer.from(sendOptions.raw ?? (body === undefined ? "" : JSON.stringify(body))),
-        receivedAt: now,
-      };
-      return reply(await routeIngestRequest(request, deps));
+      return reply(await routeIngestRequest(scimRequest(method, path, body, now, sendOptions), deps));
     },
     queued() {
       const messages = queue.receive(10_000);
       queue.delete(messages.map((message) => message.messageId));
       return messages.map((message) => JSON.parse(message.body) as UserChange);
     },
+  };
+}
+
+/** A request as API Gateway hands it to ingest, arriving at `now`, with the test token unless told. */
+export function scimRequest(
+  method: string,
+  path: string,
+  body: unknown,
+  now: number,
+  options: SendOptions = {},
+): IngestRequest {
+  const [pathOnly = "", queryText = ""] = path.split("?");
+  const presented = options.token === undefined ? token : options.token;
+  return {
+    method,
+    path: pathOnly.startsWith("/scim") || pathOnly === "/health" ? pathOnly : `/scim/v2${pathOnly}`,
+    headers: {
+      host,
+      "content-type": "application/scim+json",
+      ...(presented === null ? {} : { authorization: `Bearer ${presented}` }),
+      ...options.headers,
+    },
+    query: new URLSearchParams(queryText),
+    rawBody: Buffer.from(options.raw ?? (body === undefined ? "" : JSON.stringify(body))),
+    receivedAt: now,
   };
 }
 
