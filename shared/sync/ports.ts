@@ -1,7 +1,7 @@
 export type { ChangeQueue, Log, SecretReader } from "../ports/common.ts";
 
 import type { LeaverPolicy } from "../config/common.ts";
-import type { AuditEntry } from "./audit.ts";
+import type { AuditEntry } from "./audit-entry.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
