@@ -300,8 +300,22 @@ describe("chaos: faults, kills, shuffled duplicates", () => {
           0,
           4,
         );
-        for (const record of (await runtime.store.get(persons)).values())
+        for (const record of (await runtime.store.get(persons)).values()) {
           console.log(JSON.stringify({ ...record, desired: undefined }));
+          // Every provider call that names one of the person's loginIds, in order.
+          const logins = [...(expected.get(record.person)?.loginIds ?? [])];
+          for (const call of [...descope.requests(), ...zitadel.requests()].sort((a, b) => a.at - b.at))
+            if (logins.some((login) => JSON.stringify(call.body ?? "").includes(login)))
+              console.log(
+                call.at,
+                call.method,
+                call.path,
+                call.status,
+                JSON.stringify(call.body).slice(0, 400),
+              );
+        }
+        for (const change of data.changes.filter((change) => persons.includes(change.person)))
+          console.log(JSON.stringify(change).slice(0, 400));
         const reasons = new Map<string, number>();
         for (const letter of deadLetters) {
           const key = letter.reason.replace(/\d+/g, "N").slice(0, 160);

@@ -118,6 +118,17 @@ export const adoptStep = (target: AddressableUser, config: DescopeMappingConfig)
   user: toDescopeAdoptingPatch(target, config),
 });
 
+/**
+ * After "user not found" on a loginId change: the change may have landed already (its answer or the
+ * invocation lost), leaving the user under the new loginId with the rest of the operation unsent. Writes
+ * the whole resulting user there (an overwrite, then the status), which also removes what the lost steps
+ * were to remove; a user that is not there either is then created.
+ */
+export const afterRenameSteps = (target: AddressableUser, config: DescopeMappingConfig): Step[] => [
+  { kind: "overwrite", user: toDescopeOverwriteUser(target.loginId, target, config) },
+  { kind: "patch", user: { loginId: target.loginId, status: toDescopeStatus(target.active) } },
+];
+
 /** After "user not found" on anything but create: create the whole resulting user. */
 export const recreateStep = (
   target: AddressableUser,

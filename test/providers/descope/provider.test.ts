@@ -325,6 +325,31 @@ describe("Descope provider: patch, status, delete", () => {
     ]);
   });
 
+  it("writes the whole user under the new loginId when the loginId change already landed unrecorded", async () => {
+    const h = await start();
+    const { user } = await created(h, ann);
+    // The loginId change lands, the field removal after it fails, and the user id was never recorded.
+    await h.provider.apply([patchOp("p", { user }, { loginId: "ann@new.example" })]);
+
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { user, unconfirmed: true }, { loginId: "ann@new.example", phone: null }),
+    ]);
+
+    expect(outcome).toMatchObject({ person: "p", result: "applied" });
+    const management = h.sim.requests().filter((request) => request.path.startsWith("/v1/mgmt/user/"));
+    expect(management.slice(-3).map((request) => [request.path, request.status])).toEqual([
+      ["/v1/mgmt/user/update/loginid", 400],
+      ["/v1/mgmt/user/update", 200],
+      ["/v1/mgmt/user/patch/batch", 200],
+    ]);
+    expect(h.sim.users()).toHaveLength(1);
+    expect(stored(h, "ann@new.example")).toMatchObject({
+      phone: "",
+      email: "ann@example.com",
+      status: "enabled",
+    });
+  });
+
   it("creates the whole resulting user when Descope no longer has it", async () => {
     const h = await start();
     const present = await created(h, { loginId: "here" });
