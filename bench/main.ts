@@ -1,6 +1,7 @@
 import { measureCoreThroughput } from "./core-throughput.ts";
 import { measureLeaverLatency } from "./leaver-latency.ts";
 import { measureProviderCalls } from "./provider-calls.ts";
+import { measureReconcile } from "./reconcile.ts";
 
 /** `npm run bench`: figures that tests must not time. Prints one JSON line per measurement. */
 const print = (bench: string, figures: object) => console.log(JSON.stringify({ bench, ...figures }));
@@ -13,6 +14,10 @@ print(
 print(
   "pipeline: 2,000 joiners against a create limit of 60 calls/min × 50 users/call (ceiling 40 s)",
   await measureProviderCalls({ changes: 2_000, people: 2_000, usersPerBatch: 50, createPerMinute: 60 }),
+);
+print(
+  "reconcile: 10,000 people, 1 % changed at Descope by hand (listing pages of 100, repairs in batches of 100)",
+  await measureReconcile({ people: 10_000, driftShare: 0.01, pageSize: 100, usersPerBatch: 100 }),
 );
 print(
   "pipeline: leaver latency, webhook sent → provider deactivated, 1,000 leavers in a burst of 10,000 webhooks",

@@ -1,9 +1,5 @@
-import { startLocalRuntime } from "../local/runtime.ts";
-import { startDescopeSimulator } from "../local/simulators/descope/simulator.ts";
 import type { UserChange } from "../shared/model/change.ts";
-
-const projectId = "P2benchProject00000000000000";
-const managementKey = "bench-key";
+import { startDescopeBench } from "./descope-stack.ts";
 
 /** `changes` upserts for `people` persons: each person joins, then changes department now and then. */
 function changeStream(changes: number, people: number): UserChange[] {
@@ -41,24 +37,9 @@ export async function measureProviderCalls(options: {
     options.createPerMinute === false
       ? false
       : { createPerMinute: options.createPerMinute, otherPerMinute: 500 };
-  const simulator = await startDescopeSimulator({ projectId, managementKey, rateLimits: limits });
-  const runtime = await startLocalRuntime({
-    port: 0,
-    logLevel: "SILENT",
-    config: {
-      providers: [
-        {
-          type: "descope",
-          secretName: "descope",
-          baseUrl: simulator.url,
-          maxUsersPerBatch: options.usersPerBatch,
-          customAttributeNames: { department: "department" },
-          ...(limits ? { rateLimits: limits } : {}),
-        },
-      ],
-      queue: { batchSize: 1000, maxBatchingWindowSeconds: 1, retryBaseSeconds: 1, retryMaxSeconds: 60 },
-    },
-    secrets: { descope: `${projectId}:${managementKey}` },
+  const { simulator, runtime, stop } = await startDescopeBench({
+    rateLimits: limits,
+    provider: { maxUsersPerBatch: options.usersPerBatch, customAttributeNames: { department: "department" } },
   });
   try {
     const started = performance.now();
@@ -81,7 +62,6 @@ export async function measureProviderCalls(options: {
       ...(ceilingSeconds === undefined ? {} : { ceilingSeconds: Math.round(ceilingSeconds * 10) / 10 }),
     };
   } finally {
-    await runtime.stop();
-    await simulator.close();
+    await stop();
   }
 }

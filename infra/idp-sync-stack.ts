@@ -23,6 +23,7 @@ import { stateTable } from "../shared/aws/state-table.ts";
 import type { Config } from "../shared/config/schema.ts";
 import type { WebhookSourceConfig } from "../shared/config/webhooks.ts";
 import { heldMetricName } from "../shared/sync/deprovisioning-guard.ts";
+import { Reconcile } from "./reconcile.ts";
 
 export interface IdpSyncStackProps extends StackProps {
   /** The validated configuration; it holds secret names only, so it may travel in plain sight. */
@@ -143,12 +144,31 @@ export class IdpSyncStack extends Stack {
     if (config.scim.length > 0) this.#scimIntake(table, ingest);
     if (config.webhooks.length > 0) this.#replayClaims(table, ingest);
     // Future-dated leavers are held by ingest (full events) and sync (what a refresh reveals); sync also
-    // brings deactivated persons back when a provider's deleteAfterDays falls due.
+    // brings deactivated persons back when a provider's deleteAfterDays falls due, and persons ZITADEL
+    // cannot create yet (no e-mail or names) when their wait for the data runs out.
     const refreshes = config.webhooks.some((source) => hrApiSecretName(source) !== undefined);
     const delayedDeletes = config.providers.some((provider) => provider.deleteAfterDays !== undefined);
+    const reconciliation =
+      config.reconcile.sources.length > 0
+        ? new Reconcile(this, "Reconciliation", {
+            config,
+            table,
+            changes,
+            environment: common,
+            makeFunction: (id, entry, settings) => this.#function(id, entry, settings),
+            grantSecrets,
+            sourceSecretNames: (name) => {
+              const source = config.webhooks.find((webhook) => webhook.name === name);
+              return source ? [hrApiSecretName(source) ?? []].flat() : [];
+            },
+          })
+        : undefined;
+    const waitsForData = config.providers.some((provider) => provider.type === "zitadel");
     const schedulers = [
       ...(config.webhooks.length > 0 ? [ingest] : []),
-      ...(refreshes || delayedDeletes ? [sync] : []),
+      ...(refreshes || delayedDeletes || waitsForData ? [sync] : []),
+      // Reconcile holds the leavers a directory lists with a leaving date ahead.
+      ...(reconciliation ? [reconciliation.function] : []),
     ];
     if (schedulers.length > 0) this.#changeScheduling(changes, schedulers);
 

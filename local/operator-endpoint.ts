@@ -41,7 +41,7 @@ export function withOperatorEndpoint(ingest: HttpHandler, deps: OperatorDeps): H
 
 /** The operator ports over the local runtime's in-memory adapters. */
 export function localOperatorDeps(
-  adapters: Pick<OperatorDeps, "store" | "holds" | "audit"> & {
+  adapters: Pick<OperatorDeps, "store" | "holds" | "audit" | "reconcile"> & {
     queue: MemoryQueue;
     scheduler: Pick<MemoryChangeScheduler, "pending">;
   },

@@ -5,6 +5,7 @@ import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
 import type { Clock } from "../shared/http/token-bucket.ts";
 import { createLogger } from "../shared/logging/logger.ts";
+import { configuredReaders, reconcileDepsFor } from "../shared/ops/reconcile-deps.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
@@ -116,7 +117,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     batchingWindowMs: config.queue.maxBatchingWindowSeconds * 1000,
     maxConcurrency: config.queue.maxConcurrency,
   });
-  const operatorDeps = localOperatorDeps({ store, holds, audit, queue, scheduler });
+  const operatorDeps = localOperatorDeps({
+    store,
+    holds,
+    audit,
+    queue,
+    scheduler,
+    reconcile: ({ files }) =>
+      reconcileDepsFor(config, {
+        store,
+        queue,
+        secrets,
+        scheduler,
+        log: logger,
+        readersFor: configuredReaders,
+        ...(files ? { files } : {}),
+      }),
+  });
   const { server, url } = await serveHttpHandler(withOperatorEndpoint(ingest, operatorDeps), {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,

@@ -61,7 +61,8 @@ function addReportMetrics(metrics: Metrics, report: SyncReport) {
     providerMetric(metrics, provider, heldMetricName, count);
 }
 
-function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
+/** One count with the provider as dimension (besides the service). */
+export function providerMetric(metrics: Metrics, provider: string, name: string, count: number) {
   const single = metrics.singleMetric();
   single.addDimension("provider", provider);
   single.addMetric(name, MetricUnit.Count, count);

@@ -44,12 +44,7 @@ export class EventBridgeChangeScheduler implements ChangeScheduler {
       ActionAfterCompletion: "DELETE",
       Description: `idp-sync ${change.kind} for a person of ${change.source}`.slice(0, 512),
     };
-    try {
-      await this.#options.client.send(new CreateScheduleCommand(input));
-    } catch (error) {
-      if (!(error instanceof ConflictException)) throw error;
-      await this.#options.client.send(new UpdateScheduleCommand(input));
-    }
+    await upsertSchedule(this.#options.client, input);
   }
 
   async cancel(slot: ScheduleSlot): Promise<void> {
@@ -64,6 +59,16 @@ export class EventBridgeChangeScheduler implements ChangeScheduler {
 
   get #groupName(): string {
     return this.#options.groupName ?? "default";
+  }
+}
+
+/** Creates the schedule, or updates it when one of that name exists. */
+export async function upsertSchedule(client: SchedulerClient, input: CreateScheduleCommandInput) {
+  try {
+    await client.send(new CreateScheduleCommand(input));
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+    await client.send(new UpdateScheduleCommand(input));
   }
 }
 

@@ -7,8 +7,10 @@ import { reservedKeyPrefixes } from "../model/user.ts";
  * `held#…`, see dynamodb-deprovisioning-holds.ts), the audit trail (`audit#…`, `auditchange#…`, see
  * dynamodb-audit-trail.ts, expiring by TTL), per-provider user counters (`users#…`), and SCIM groups
  * (`scimgroup#<source>#<id>` and one `scimgroups#<source>` directory per source, see
- * dynamodb-scim-group-store.ts), and userName claims (`username#<lower-cased userName>`, see
- * dynamodb-state-store.ts). Their prefixes are the model's reserved ones, which no person key may start with.
+ * dynamodb-scim-group-store.ts), userName claims (`username#<lower-cased userName>`, see
+ * dynamodb-state-store.ts), and reconcile snapshots a scheduled run is still reading (`reconcile#…`, see
+ * dynamodb-snapshot-store.ts, expiring by TTL). Their prefixes are the model's reserved ones, which no person
+ * key may start with.
  */
 export const stateTable = {
   partitionKey: "person",
@@ -32,4 +34,6 @@ export const stateTable = {
   scimGroupPrefix: reservedKeyPrefixes.scimGroup,
   scimGroupDirectoryPrefix: reservedKeyPrefixes.scimGroupDirectory,
   userNamePrefix: reservedKeyPrefixes.userName,
+  /** Key prefix of the unfinished reconcile snapshots, one head and its gzip chunks per source. */
+  reconcilePrefix: reservedKeyPrefixes.reconcile,
 } as const;

@@ -57,17 +57,27 @@ export const descopeProviderSchema = z.strictObject({
    * remove them), never on patches, so assignments made in Descope afterwards survive patches.
    */
   ssoAppIds: z.array(z.string().min(1)).optional(),
+  /**
+   * What follows a call whose outcome is unknown (a timeout, a 5xx, a crash): `load` (the default) reads the
+   * user (`GET /v1/mgmt/user`) and patches the difference, leaving roles, tenants, SSO apps and custom
+   * attributes granted in Descope by others as they are; `overwrite` sends a full update instead, which
+   * removes everything idp-sync does not send.
+   */
+  afterUnconfirmed: z.enum(["load", "overwrite"]).default("load"),
   /** Creates every user as a Descope test user (for staging projects); constant per provider. */
   test: z.boolean().default(false),
   /**
-   * Requests per 60 s Descope allows per project and path (docs: create and create/batch 100, other
-   * /v1/mgmt/user/* paths 500). Each sync process paces itself to this budget divided by the number of
-   * sync processes that may run at once.
+   * Requests per 60 s this deployment may send per Descope path (the budget is per project). Defaults are
+   * the conservative reading of https://docs.descope.com/rate-limiting, whose two published versions
+   * differ: create and create/batch 100 in both; update and search 200 in one version, every other
+   * `/v1/mgmt/user/*` path 500 in the other, so 200 for all of them (the lower reading). Raise them only
+   * with Descope's confirmation for your plan. Each sync process paces itself to this budget divided by
+   * the number of sync processes that may run at once.
    */
   rateLimits: z
     .strictObject({
       createPerMinute: z.int().min(1).max(100_000).default(100),
-      otherPerMinute: z.int().min(1).max(100_000).default(500),
+      otherPerMinute: z.int().min(1).max(100_000).default(200),
     })
     .prefault({}),
 });

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { isPhoneRegion } from "../model/phone.ts";
 import { descopeProviderSchema } from "./descope.ts";
 import { fileSourcesSchema } from "./file-sources.ts";
+import { reconcileSchema } from "./reconcile.ts";
 import { roleRulesSchema } from "./role-rules.ts";
 import { scimSourcesSchema } from "./scim.ts";
 import { webhookSourcesSchema } from "./webhooks.ts";
@@ -69,6 +71,26 @@ export const configSchema = z.strictObject({
   deprovisioningGuard: deprovisioningGuardSchema.prefault({}),
   alarms: alarmsSchema.prefault({}),
   audit: auditSchema.prefault({}),
+  /**
+   * The region (ISO 3166-1 alpha-2, e.g. "DE") phone numbers written without their +country prefix are
+   * read in; providers receive every number in E.164. Unset: such numbers are refused (dead-lettered with
+   * the reason), never guessed. A number that is not valid in its region is refused alike.
+   */
+  phoneDefaultRegion: z
+    .string()
+    .refine(isPhoneRegion, "must be a region libphonenumber knows, e.g. DE, CH, US")
+    .optional(),
+  /**
+   * Hours a person may wait for data a provider needs to create them (ZITADEL: an e-mail and names)
+   * before their changes are dead-lettered. Until then the changes wait in the desired state, unsent.
+   */
+  incompleteMaxWaitHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  /** Reconciliation against full HR directories (docs/reconcile.md). */
+  reconcile: reconcileSchema.prefault({}),
   /** Largest request body ingest accepts. */
   maxBodyBytes: z
     .int()

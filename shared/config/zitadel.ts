@@ -24,8 +24,9 @@ export const zitadelProviderSchema = z.strictObject({
   /**
    * Which user API creates and updates users: the management API's ImportHumanUser and per-part updates
    * (`v1-import`, deprecated by ZITADEL but the only one taking `requestPasswordlessRegistration`), or
-   * user service v2 AddHumanUser / UpdateHumanUser (`v2`). Metadata always goes through the management
-   * API's bulk endpoints, the ones verified in management.proto.
+   * user service v2 AddHumanUser / UpdateHumanUser / SetUserMetadata / DeleteUserMetadata (`v2`, which
+   * also creates users under an id derived from the person key, so a lost answer never makes a second
+   * user).
    */
   api: z.enum(["v1-import", "v2"]).default("v1-import"),
   /** Users worked on at once by one sync process (ZITADEL has no batch user endpoints). */
@@ -52,6 +53,14 @@ export const zitadelProviderSchema = z.strictObject({
       manager: metadataKey.optional(),
     })
     .default({}),
+  /**
+   * v2 only: whether ZITADEL mails a verification code when idp-sync sets an e-mail address that is not
+   * marked verified (on create or change). `off` (the default, right for imports) asks for the code back
+   * (`returnCode`) and drops it, so nothing is mailed; `send` lets ZITADEL mail it (`sendCode`). An
+   * address the source marks verified is sent verified either way. The v1 import has no such switch: it
+   * mails an initialisation link to every user created without a verified e-mail and a password.
+   */
+  verificationEmail: z.enum(["off", "send"]).default("off"),
   /** Whether a user created with a password (or hash) must change it at the next login. */
   passwordChangeRequired: z.boolean().default(false),
   /**

@@ -14,6 +14,7 @@ export const reservedKeyPrefixes = {
   scimGroup: "scimgroup#",
   scimGroupDirectory: "scimgroups#",
   userName: "username#",
+  reconcile: "reconcile#",
 } as const;
 
 export const isReservedPersonKey = (key: string) =>

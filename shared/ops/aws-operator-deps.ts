@@ -1,15 +1,25 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDbAuditTrail } from "../aws/dynamodb-audit-trail.ts";
 import { DynamoDbDeprovisioningHolds } from "../aws/dynamodb-deprovisioning-holds.ts";
 import { DynamoDbStateStore } from "../aws/dynamodb-state-store.ts";
+import { changeSchedulerFromEnv } from "../aws/environment.ts";
 import { scheduledChangesFor } from "../aws/eventbridge-scheduled-changes.ts";
+import { SecretsManagerReader } from "../aws/secrets-manager.ts";
 import { sendMessages } from "../aws/sqs-batch.ts";
+import { SqsChangeQueue } from "../aws/sqs-change-queue.ts";
 import { SqsDeadLetterSink } from "../aws/sqs-dead-letters.ts";
 import { redriveDeadLetters } from "../aws/sqs-redrive.ts";
-import { required } from "./cli-args.ts";
+import { parseConfig } from "../config/schema.ts";
+import { createLogger } from "../logging/logger.ts";
+import type { ReconcileDeps } from "../reconcile/run.ts";
+import { required, UsageError } from "./cli-args.ts";
 import type { OperatorDeps } from "./operator-deps.ts";
+import { terminalProgress } from "./progress.ts";
+import { configuredReaders, reconcileDepsFor } from "./reconcile-deps.ts";
 
 /**
  * The operator ports over the AWS adapters, from the command line's flags (or their variables). Each is
@@ -50,6 +60,7 @@ export function awsOperatorDeps(values: Record<string, unknown>): OperatorDeps {
         queueUrl: required(values, "queue-url"),
         ...options,
       }),
+    reconcile: ({ files }) => awsReconcileDeps(values, dynamo, sqs, files),
     ...(scheduleGroup
       ? {
           scheduledFor: (person: string) =>
@@ -57,4 +68,31 @@ export function awsOperatorDeps(values: Record<string, unknown>): OperatorDeps {
         }
       : {}),
   };
+}
+
+/** A reconcile run's ports on AWS: the deployment's configuration file, its table, queue and secrets. */
+function awsReconcileDeps(
+  values: Record<string, unknown>,
+  dynamo: DynamoDBClient,
+  sqs: SQSClient,
+  files: Readonly<Record<string, string>> | undefined,
+): ReconcileDeps {
+  const path = resolve(String(values.config ?? process.env.IDP_SYNC_CONFIG_FILE ?? "idp-sync.config.json"));
+  if (!existsSync(path)) throw new UsageError(`configuration file ${path} does not exist: give --config`);
+  const config = parseConfig(JSON.parse(readFileSync(path, "utf8")));
+  const scheduler = changeSchedulerFromEnv(process.env);
+  return reconcileDepsFor(config, {
+    store: new DynamoDbStateStore({ client: dynamo, tableName: required(values, "table") }),
+    // Only an apply sends: a dry run needs no queue URL.
+    queue: {
+      send: (changes) =>
+        new SqsChangeQueue({ client: sqs, queueUrl: required(values, "queue-url") }).send(changes),
+    },
+    secrets: new SecretsManagerReader(),
+    log: createLogger("idp-sync-reconcile", "WARN"),
+    readersFor: configuredReaders,
+    progress: terminalProgress(process.stderr),
+    ...(files ? { files } : {}),
+    ...(scheduler ? { scheduler } : {}),
+  });
 }

@@ -1,4 +1,5 @@
 import type { ScheduleSlot } from "../ports/change-scheduler.ts";
+import type { ReconcileDeps } from "../reconcile/run.ts";
 import type { AuditTrail, DeadLetterSink, DeprovisioningHolds, StateStore } from "../sync/ports.ts";
 
 /** A dead letter as redrive lists or moves it: never its attributes, which may hold personal data. */
@@ -40,5 +41,7 @@ export interface OperatorDeps {
   redrive(options: { dryRun: boolean; max?: number }): Promise<RedrivenLetter[]>;
   /** The person's pending scheduled changes; undefined where they cannot be looked up. */
   scheduledFor?(person: string): Promise<ScheduledChange[]>;
+  /** What a reconcile run works on; `files` are directory exports by file source name. */
+  reconcile?(options: { files?: Readonly<Record<string, string>> }): ReconcileDeps;
   now?(): number;
 }

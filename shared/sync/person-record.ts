@@ -29,6 +29,11 @@ export const personRecordSchema = z.object({
    * changes but leaves the providers alone (and retries) meanwhile, so two never race at a provider.
    */
   lease: z.object({ owner: z.string(), until: z.number() }).optional(),
+  /**
+   * Since when (epoch ms) a provider has been waiting for data it needs to create the person (an e-mail,
+   * names): their creates are not sent until it arrives, and dead-lettered after a while if it does not.
+   */
+  waitingSince: z.number().optional(),
 });
 export type PersonRecord = z.infer<typeof personRecordSchema>;
 

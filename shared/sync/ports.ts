@@ -1,3 +1,5 @@
+import type { CanonicalUser } from "../model/user.ts";
+
 export type { ChangeQueue, Log, SecretReader } from "../ports/common.ts";
 
 import type { LeaverPolicy } from "../config/common.ts";
@@ -112,6 +114,11 @@ export interface Provider {
   readonly leaverPolicy: LeaverPolicy;
   /** With the `deactivate` policy: the days after which an inactive person is deleted (unset: never). */
   readonly deleteAfterDays?: number;
+  /**
+   * What the provider still needs before it can create this user (e.g. "ZITADEL requires an e-mail
+   * address"), or undefined when it can: until then the create waits, unsent.
+   */
+  missingForCreate?(user: CanonicalUser): string | undefined;
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
   apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }

@@ -1,15 +1,21 @@
 import { randomUUID } from "node:crypto";
-import type { RoleRules } from "../config/role-rules.ts";
 import { type UserChange, userChangeSchema } from "../model/change.ts";
-import type { ImportSecrets } from "../model/user.ts";
 import type { ChangeScheduler } from "../ports/change-scheduler.ts";
 import type { RefreshResolver, RefreshResult } from "../ports/refresh.ts";
 import { type ProviderOutcomes, recordOutcomes } from "./audit.ts";
-import { dueDeletion, scheduleDeletionChecks } from "./delayed-deletion.ts";
-import { type DesiredPerson, type MergeableChange, materialize, mergeChange } from "./desired-state.ts";
+import { scheduleDeletionChecks } from "./delayed-deletion.ts";
+import { type MergeableChange, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
-import { type PlannedOperation, planPerson } from "./plan.ts";
+import type { PlannedOperation } from "./plan.ts";
+import {
+  desiredPersonOf,
+  maxWaitMs,
+  type PlanningDeps,
+  planOperations,
+  type Refusal,
+  withIntents,
+} from "./plan-batch.ts";
 import type {
   AuditTrail,
   DeadLetter,
@@ -19,9 +25,9 @@ import type {
   Provider,
   StateStore,
 } from "./ports.ts";
-import { deriveRolesAndTenants } from "./role-rules.ts";
+import { incompleteRecheck } from "./readiness.ts";
 import { updateRecords } from "./state-updates.ts";
-import { intentOf, stateAfter } from "./write-ahead.ts";
+import { stateAfter } from "./write-ahead.ts";
 
 /** A message as the queue delivered it. */
 export interface QueuedMessage {
@@ -29,11 +35,9 @@ export interface QueuedMessage {
   body: string;
 }
 
-export interface SyncDeps {
+export interface SyncDeps extends PlanningDeps {
   store: StateStore;
-  providers: readonly Provider[];
   deadLetters: DeadLetterSink;
-  log: Log;
   /** Turns a thin "something changed" notification into the person's current record, read from the source. */
   refresh?: RefreshResolver;
   /**
@@ -44,11 +48,8 @@ export interface SyncDeps {
   leaseUntil?: number;
   /** Epoch ms after which no provider request may start (the invocation's end, less time to record). */
   deadline?: number;
-  /** Roles and tenant roles granted by HR attributes, added to every desired user before planning. */
-  roleRules?: RoleRules;
-  /** Brings deactivated persons back when a provider's `deleteAfterDays` falls due (EventBridge Scheduler). */
+  /** Brings persons back later (EventBridge Scheduler): a deletion falling due, a wait running out. */
   scheduler?: ChangeScheduler;
-  now?: () => number;
   /** Holds mass deactivations and deletions for an operator (see guard-leavers.ts). */
   guard?: DeprovisioningGuardDeps;
   /** Keeps every outcome, with the changes behind it, for operators (`npm run status`). */
@@ -75,97 +76,221 @@ interface PersonBatch {
   changes: MergeableChange[];
 }
 
+/** What one invocation works through and accumulates: the messages by person, dead letters and retries. */
+interface SyncRun {
+  /** Owner of the leases this invocation takes. */
+  readonly invocation: string;
+  readonly byPerson: Map<string, PersonBatch>;
+  readonly letters: DeadLetter[];
+  /** Messages to hand back, with the longest Retry-After any provider asked for. */
+  readonly retry: Map<string, number | undefined>;
+}
+
+/** What the providers answered, across all of them. */
+interface ProviderResults {
+  outcomes: SyncReport["outcomes"];
+  /** Per person, per provider: the state each provider acknowledged (or may hold, when unconfirmed). */
+  acknowledged: Map<string, Map<string, ProviderState>>;
+  /** Per person: why providers rejected its operation for good. */
+  rejections: Map<string, string[]>;
+  held: Record<string, number>;
+  /** Each provider's operations with their outcomes and the guard's decisions, for the audit trail. */
+  audited: ProviderOutcomes[];
+}
+
 /**
  * Applies a batch of queued changes: merge into desired state, plan per provider, apply, record what each
  * provider acknowledged. Every message ends applied, handed back for retry, or dead-lettered with a reason.
  */
 export async function syncChanges(messages: readonly QueuedMessage[], deps: SyncDeps): Promise<SyncReport> {
-  const letters: DeadLetter[] = [];
-  const retry = new Map<string, number | undefined>();
-  const byPerson = await decodeAndGroup(messages, letters, retry, deps);
+  const run = await receive(messages, deps);
+  const records = await mergeAndLease(run, deps);
+  const results = await applyToProviders(records, run, deps);
+  await recordAcknowledged(records, results.acknowledged, run, deps);
+  await scheduleRechecks(records, results.acknowledged, run, deps);
+  await deadLetterRejected(results.rejections, run, deps);
+  await recordAudit(records, results, run, deps);
+  return reportOf(run, results);
+}
 
-  const invocation = randomUUID();
-  const busy = new Set<string>();
-  const acknowledgedBefore = new Map<string, PersonRecord["providers"]>();
-  const withIntents = (record: PersonRecord) => writeIntents(record, acknowledgedBefore, deps);
-  const merged = await updateRecords(deps.store, [...byPerson.keys()], (record) => {
-    const desired = (byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
-    if (deps.leaseUntil === undefined) return withIntents({ ...record, desired });
-    const { lease } = record;
-    const leased = lease !== undefined && lease.owner !== invocation && lease.until > now(deps);
-    if (leased) busy.add(record.person);
-    else busy.delete(record.person);
-    return leased
-      ? { ...record, desired }
-      : withIntents({ ...record, desired, lease: { owner: invocation, until: deps.leaseUntil } });
+/** Decodes (and refreshes) every message and groups the changes by person; bad ones become dead letters. */
+async function receive(messages: readonly QueuedMessage[], deps: SyncDeps): Promise<SyncRun> {
+  const run: SyncRun = { invocation: randomUUID(), byPerson: new Map(), letters: [], retry: new Map() };
+  const resolved = await Promise.all(messages.map((message) => resolveMessage(message, deps)));
+  messages.forEach((message, index) => {
+    const outcome = resolved[index] as RefreshResult;
+    if (outcome.result === "retry") run.retry.set(message.messageId, undefined);
+    else if (outcome.result === "rejected") run.letters.push({ body: message.body, reason: outcome.reason });
+    else {
+      const batch = run.byPerson.get(outcome.change.person) ?? { messages: [], changes: [] };
+      batch.messages.push(message);
+      batch.changes.push(outcome.change);
+      run.byPerson.set(outcome.change.person, batch);
+    }
   });
-  for (const person of [...merged.conflicted, ...busy]) markRetry(byPerson, person, retry);
+  return run;
+}
+
+/**
+ * Merges each person's changes into their record and leases the person to this invocation, writing the
+ * intent of every operation about to be sent ahead (see write-ahead.ts). Persons leased to another
+ * invocation, or whose record kept conflicting, are merged (or not) but left out: their messages are
+ * retried. Answers the records as written, with the provider states from before the intents: what the
+ * plans start from.
+ */
+async function mergeAndLease(run: SyncRun, deps: SyncDeps): Promise<Map<string, PersonRecord>> {
+  const busy = new Set<string>();
+  const before = new Map<string, PersonRecord["providers"]>();
+  const merged = await updateRecords(deps.store, [...run.byPerson.keys()], (record) =>
+    mergeAndLeaseOne(record, run, busy, before, deps),
+  );
+  for (const person of [...merged.conflicted, ...busy]) markRetry(run, person);
   for (const person of busy) merged.written.delete(person);
-  // Plans start from what the providers acknowledged, not from the intents just written ahead of them.
-  const records = new Map(
+  return new Map(
     [...merged.written].map(([person, record]) => {
-      const providers = acknowledgedBefore.get(person) ?? record.providers;
+      const providers = before.get(person) ?? record.providers;
       return [person, { ...record, providers }] as const;
     }),
   );
+}
 
-  const outcomes: SyncReport["outcomes"] = {};
-  const acknowledged = new Map<string, Map<string, ProviderState>>();
-  const rejections = new Map<string, string[]>();
-  const held: Record<string, number> = {};
-  const audited: ProviderOutcomes[] = [];
+/** One attempt at one record (re-run when the write conflicts): `busy` tracks whether another holds it. */
+function mergeAndLeaseOne(
+  record: PersonRecord,
+  run: SyncRun,
+  busy: Set<string>,
+  before: Map<string, PersonRecord["providers"]>,
+  deps: SyncDeps,
+): PersonRecord {
+  const desired = (run.byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
+  if (deps.leaseUntil === undefined) return withIntents({ ...record, desired }, before, deps);
+  const { lease } = record;
+  const leased = lease !== undefined && lease.owner !== run.invocation && lease.until > now(deps);
+  if (leased) {
+    busy.add(record.person);
+    before.delete(record.person);
+    return { ...record, desired };
+  }
+  busy.delete(record.person);
+  const leasedRecord = { ...record, desired, lease: { owner: run.invocation, until: deps.leaseUntil } };
+  return withIntents(leasedRecord, before, deps);
+}
+
+/** Plans, guards and applies each provider's operations (providers in parallel) and collects the answers. */
+async function applyToProviders(
+  records: ReadonlyMap<string, PersonRecord>,
+  run: SyncRun,
+  deps: SyncDeps,
+): Promise<ProviderResults> {
+  const results: ProviderResults = {
+    outcomes: {},
+    acknowledged: new Map(),
+    rejections: new Map(),
+    held: {},
+    audited: [],
+  };
   // The desired person is the same for every provider: materialized (and its roles derived) once.
   const desiredByPerson = new Map(
     [...records].map(([person, record]) => [person, desiredPersonOf(record, deps)] as const),
   );
-  const bodiesOf = (person: string) => byPerson.get(person)?.messages.map((message) => message.body) ?? [];
+  const bodiesOf = (person: string) =>
+    run.byPerson.get(person)?.messages.map((message) => message.body) ?? [];
   await Promise.all(
     deps.providers.map(async (provider) => {
-      const planned = planOperations(provider, records, desiredByPerson, byPerson, deps);
-      const guarded = await guardLeavers(provider, planned, bodiesOf, deps);
-      for (const person of guarded.retry) markRetry(byPerson, person, retry);
-      if (guarded.held.length > 0) held[provider.name] = guarded.held.length;
-      const results = await applySafely(provider, guarded.apply, deps);
-      await guarded.settle(results);
-      audited.push({ provider: provider.name, results, guarded });
-      const counts = { applied: 0, retry: 0, rejected: 0 };
-      outcomes[provider.name] = counts;
-      const outcomeOf = new Map(results);
-      for (const operation of planned) {
-        const state = stateAfter(operation, outcomeOf.get(operation));
-        if (state === undefined) continue;
-        const acks = acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
-        acks.set(provider.name, state);
-        acknowledged.set(operation.person, acks);
-      }
-      for (const [operation, outcome] of results) {
-        counts[outcome.result] += 1;
-        if (outcome.result === "retry") {
-          deps.log.warn("provider asked for a retry", {
-            provider: provider.name,
-            person: operation.person,
-            reason: outcome.reason,
-          });
-          markRetry(byPerson, operation.person, retry, outcome.retryAfterSeconds);
-        } else if (outcome.result === "rejected") {
-          rejections.set(operation.person, [
-            ...(rejections.get(operation.person) ?? []),
-            `${provider.name}: ${outcome.reason}`,
-          ]);
-        }
-      }
+      const changesOf = (person: string) => run.byPerson.get(person)?.changes ?? [];
+      const planned = planOperations(provider, records, desiredByPerson, changesOf, deps);
+      const guarded = await guardLeavers(provider, planned.send, bodiesOf, deps);
+      for (const person of guarded.retry) markRetry(run, person);
+      if (guarded.held.length > 0) results.held[provider.name] = guarded.held.length;
+      const answered = await applySafely(provider, guarded.apply, deps);
+      await guarded.settle(answered);
+      results.audited.push({ provider: provider.name, results: answered, guarded });
+      collectOutcomes(provider.name, answered, run, results, deps.log);
+      collectIntents(provider.name, planned.send, answered, results);
+      collectRefusals(provider.name, planned.refused, results);
     }),
   );
+  return results;
+}
 
-  // Records what the providers acknowledged and gives the leases back (a lease taken over since stays).
-  const leased = deps.leaseUntil === undefined ? [] : [...merged.written.keys()];
+/** Records what was refused before sending (a create that can never be made, an unreadable phone). */
+function collectRefusals(provider: string, refused: readonly Refusal[], results: ProviderResults) {
+  const counts = results.outcomes[provider] as Record<OperationOutcome["result"], number>;
+  for (const { person, reason } of refused) {
+    counts.rejected += 1;
+    results.rejections.set(person, [...(results.rejections.get(person) ?? []), `${provider}: ${reason}`]);
+  }
+}
+
+/** Counts one provider's outcomes and sorts out retries and rejections. */
+function collectOutcomes(
+  provider: string,
+  answered: readonly [PlannedOperation, OperationOutcome][],
+  run: SyncRun,
+  results: ProviderResults,
+  log: Log,
+) {
+  const counts = { applied: 0, retry: 0, rejected: 0 };
+  results.outcomes[provider] = counts;
+  for (const [operation, outcome] of answered) {
+    counts[outcome.result] += 1;
+    if (outcome.result === "retry") {
+      log.warn("provider asked for a retry", { provider, person: operation.person, reason: outcome.reason });
+      markRetry(run, operation.person, outcome.retryAfterSeconds);
+    } else if (outcome.result === "rejected") {
+      const reasons = results.rejections.get(operation.person) ?? [];
+      results.rejections.set(operation.person, [...reasons, `${provider}: ${outcome.reason}`]);
+    }
+  }
+}
+
+/**
+ * What to record for every operation planned to be sent (see stateAfter): the acknowledgement, an
+ * unconfirmed state, or the state before its intent when it was refused or never sent (held, retried).
+ */
+function collectIntents(
+  provider: string,
+  planned: readonly PlannedOperation[],
+  answered: readonly [PlannedOperation, OperationOutcome][],
+  results: ProviderResults,
+) {
+  const outcomeOf = new Map(answered);
+  for (const operation of planned) {
+    const state = stateAfter(operation, outcomeOf.get(operation));
+    if (state === undefined) continue;
+    const acks = results.acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
+    acks.set(provider, state);
+    results.acknowledged.set(operation.person, acks);
+  }
+}
+
+/** Records what the providers acknowledged and gives the leases back (a lease taken over since stays). */
+async function recordAcknowledged(
+  records: ReadonlyMap<string, PersonRecord>,
+  acknowledged: ProviderResults["acknowledged"],
+  run: SyncRun,
+  deps: SyncDeps,
+) {
+  const leased = deps.leaseUntil === undefined ? [] : [...records.keys()];
   const persons = [...new Set([...acknowledged.keys(), ...leased])];
   const recorded = await updateRecords(deps.store, persons, ({ lease, ...record }) => ({
     ...record,
-    ...(lease && lease.owner !== invocation ? { lease } : {}),
+    ...(lease && lease.owner !== run.invocation ? { lease } : {}),
     providers: { ...record.providers, ...Object.fromEntries(acknowledged.get(record.person) ?? []) },
   }));
-  for (const person of recorded.conflicted) markRetry(byPerson, person, retry);
+  for (const person of recorded.conflicted) markRetry(run, person);
+}
+
+/**
+ * Schedules the checks that bring persons back later: deactivated ones when a provider's `deleteAfterDays`
+ * falls due, and ones waiting for data when their wait runs out.
+ */
+async function scheduleRechecks(
+  records: ReadonlyMap<string, PersonRecord>,
+  acknowledged: ProviderResults["acknowledged"],
+  run: SyncRun,
+  deps: SyncDeps,
+) {
   const unscheduled = await scheduleDeletionChecks(
     deps.providers,
     records,
@@ -173,51 +298,57 @@ export async function syncChanges(messages: readonly QueuedMessage[], deps: Sync
     deps.scheduler,
     now(deps),
   );
-  for (const person of unscheduled) {
-    deps.log.error("could not schedule the deletion of a deactivated person; retrying", { person });
-    markRetry(byPerson, person, retry);
-  }
-
-  for (const [person, reasons] of rejections) {
-    const batch = byPerson.get(person);
-    if (!batch || batch.messages.some((message) => retry.has(message.messageId))) continue;
-    for (const message of batch.messages) letters.push({ body: message.body, reason: reasons.join("; ") });
-  }
-  if (letters.length > 0) await deps.deadLetters.send(letters);
-  await recordOutcomes(deps, {
-    at: now(deps),
-    providers: audited,
-    planned: merged.written.keys(),
-    letters,
-    changeIdsOf: (person) => byPerson.get(person)?.changes.map((change) => change.id) ?? [],
-  });
-  const retryRequests = [...retry].map(([messageId, retryAfterSeconds]) =>
-    retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
+  const { scheduler } = deps;
+  const rechecks = scheduler
+    ? [...records.values()].flatMap((record) => incompleteRecheck(record, maxWaitMs(deps)) ?? [])
+    : [];
+  const failed = await Promise.all(
+    rechecks.map(({ change, at }) =>
+      scheduler?.schedule(change, at).then(
+        () => undefined,
+        () => change.person,
+      ),
+    ),
   );
-  const report = { retry: retryRequests, deadLettered: letters.length, outcomes };
-  return Object.keys(held).length > 0 ? { ...report, held } : report;
+  for (const person of new Set([...unscheduled, ...failed.filter((person) => person !== undefined)])) {
+    deps.log.error("could not schedule a later check of this person; retrying", { person });
+    markRetry(run, person);
+  }
 }
 
-async function decodeAndGroup(
-  messages: readonly QueuedMessage[],
-  letters: DeadLetter[],
-  retry: Map<string, number | undefined>,
+/** Dead-letters the messages of persons a provider rejected, unless they are retried anyway. */
+async function deadLetterRejected(rejections: ProviderResults["rejections"], run: SyncRun, deps: SyncDeps) {
+  for (const [person, reasons] of rejections) {
+    const batch = run.byPerson.get(person);
+    if (!batch || batch.messages.some((message) => run.retry.has(message.messageId))) continue;
+    for (const message of batch.messages)
+      run.letters.push({ body: message.body, reason: reasons.join("; ") });
+  }
+  if (run.letters.length > 0) await deps.deadLetters.send(run.letters);
+}
+
+/** Keeps every outcome of the batch, with the changes behind it, for operators (never fails the batch). */
+async function recordAudit(
+  records: ReadonlyMap<string, PersonRecord>,
+  results: ProviderResults,
+  run: SyncRun,
   deps: SyncDeps,
-): Promise<Map<string, PersonBatch>> {
-  const byPerson = new Map<string, PersonBatch>();
-  const resolved = await Promise.all(messages.map((message) => resolveMessage(message, deps)));
-  messages.forEach((message, index) => {
-    const outcome = resolved[index] as RefreshResult;
-    if (outcome.result === "retry") retry.set(message.messageId, undefined);
-    else if (outcome.result === "rejected") letters.push({ body: message.body, reason: outcome.reason });
-    else {
-      const batch = byPerson.get(outcome.change.person) ?? { messages: [], changes: [] };
-      batch.messages.push(message);
-      batch.changes.push(outcome.change);
-      byPerson.set(outcome.change.person, batch);
-    }
+) {
+  await recordOutcomes(deps, {
+    at: now(deps),
+    providers: results.audited,
+    planned: records.keys(),
+    letters: run.letters,
+    changeIdsOf: (person) => run.byPerson.get(person)?.changes.map((change) => change.id) ?? [],
   });
-  return byPerson;
+}
+
+function reportOf(run: SyncRun, { outcomes, held }: ProviderResults): SyncReport {
+  const retry = [...run.retry].map(([messageId, retryAfterSeconds]) =>
+    retryAfterSeconds === undefined ? { messageId } : { messageId, retryAfterSeconds },
+  );
+  const report = { retry, deadLettered: run.letters.length, outcomes };
+  return Object.keys(held).length > 0 ? { ...report, held } : report;
 }
 
 async function resolveMessage(message: QueuedMessage, deps: SyncDeps): Promise<RefreshResult> {
@@ -250,78 +381,7 @@ function decodeChange(body: string): UserChange | string {
   return `message body is not a valid change: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`;
 }
 
-function planOperations(
-  provider: Provider,
-  records: ReadonlyMap<string, PersonRecord>,
-  desiredByPerson: ReadonlyMap<string, DesiredPerson>,
-  byPerson: ReadonlyMap<string, PersonBatch>,
-  deps: SyncDeps,
-): PlannedOperation[] {
-  const operations: PlannedOperation[] = [];
-  for (const [person, record] of records) {
-    const secrets = newestImportSecrets(byPerson.get(person)?.changes ?? []);
-    const desired = desiredByPerson.get(person) as DesiredPerson;
-    const decision = planPerson(
-      person,
-      desired,
-      record.providers[provider.name],
-      provider.leaverPolicy,
-      secrets,
-    );
-    const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
-    if (due) operations.push(due);
-    else if (decision.op === "none")
-      deps.log.debug("nothing to apply", { provider: provider.name, person, reason: decision.reason });
-    else operations.push(decision);
-  }
-  return operations;
-}
-
-/**
- * Writes ahead, with the merge, the intent of every operation about to be sent (see write-ahead.ts), so
- * that a request which takes effect while its answer or the invocation is lost is checked, not trusted.
- * Keeps the states it replaced in `before`: the plans start from those.
- */
-function writeIntents(
-  record: PersonRecord,
-  before: Map<string, PersonRecord["providers"]>,
-  deps: SyncDeps,
-): PersonRecord {
-  let states = record.providers;
-  let desired: DesiredPerson | undefined;
-  for (const provider of deps.providers) {
-    const known = states[provider.name];
-    if (known?.unconfirmed) continue;
-    desired ??= desiredPersonOf(record, deps);
-    const intent = intentOf(planPerson(record.person, desired, known, provider.leaverPolicy));
-    if (intent) states = { ...states, [provider.name]: intent };
-  }
-  before.set(record.person, record.providers);
-  return states === record.providers ? record : { ...record, providers: states };
-}
-
 const now = (deps: SyncDeps) => (deps.now ?? Date.now)();
-
-/** The person as every provider should hold them: the merged desired state plus the roles rules grant. */
-function desiredPersonOf(record: PersonRecord, { roleRules = [] }: SyncDeps): DesiredPerson {
-  const desired = materialize(record.desired);
-  return roleRules.length === 0
-    ? desired
-    : { ...desired, user: deriveRolesAndTenants(desired.user, roleRules) };
-}
-
-/** Passwords travel only inside queue messages: taken from the newest change that carries one, never stored. */
-function newestImportSecrets(changes: readonly MergeableChange[]): ImportSecrets | undefined {
-  let newest: MergeableChange | undefined;
-  for (const change of changes) {
-    const carries =
-      change.attributes.password !== undefined || change.attributes.hashedPassword !== undefined;
-    if (carries && (newest === undefined || Date.parse(change.at) >= Date.parse(newest.at))) newest = change;
-  }
-  if (newest === undefined) return undefined;
-  const { password, hashedPassword } = newest.attributes;
-  return { ...(password ? { password } : {}), ...(hashedPassword ? { hashedPassword } : {}) };
-}
 
 /** Pairs each operation with its outcome; an operation the provider did not report on is retried, never dropped. */
 async function applySafely(
@@ -348,14 +408,9 @@ async function applySafely(
   ]);
 }
 
-function markRetry(
-  byPerson: ReadonlyMap<string, PersonBatch>,
-  person: string,
-  retry: Map<string, number | undefined>,
-  retryAfterSeconds?: number,
-) {
-  for (const message of byPerson.get(person)?.messages ?? []) {
-    const hints = [retry.get(message.messageId), retryAfterSeconds].filter((hint) => hint !== undefined);
-    retry.set(message.messageId, hints.length > 0 ? Math.max(...hints) : undefined);
+function markRetry(run: SyncRun, person: string, retryAfterSeconds?: number) {
+  for (const message of run.byPerson.get(person)?.messages ?? []) {
+    const hints = [run.retry.get(message.messageId), retryAfterSeconds].filter((hint) => hint !== undefined);
+    run.retry.set(message.messageId, hints.length > 0 ? Math.max(...hints) : undefined);
   }
 }

@@ -1,5 +1,5 @@
 import type { ProviderState } from "./person-record.ts";
-import { acknowledge, type PlanDecision, type PlannedOperation } from "./plan.ts";
+import { acknowledge, type PlannedOperation } from "./plan.ts";
 import type { OperationOutcome } from "./ports.ts";
 
 /**
@@ -9,13 +9,13 @@ import type { OperationOutcome } from "./ports.ts";
  * recorded value would look like nothing to do and leave the provider stale. A create keeps the user it
  * sends, to be found by its loginId. A delete needs none: it is planned again until acknowledged.
  */
-export function intentOf(decision: PlanDecision): ProviderState | undefined {
-  switch (decision.op) {
+export function intentOf(operation: PlannedOperation | undefined): ProviderState | undefined {
+  switch (operation?.op) {
     case "create":
-      return { user: decision.user, unconfirmed: true };
+      return { user: operation.user, unconfirmed: true };
     case "patch":
     case "status":
-      return { ...decision.current, unconfirmed: true };
+      return { ...operation.current, unconfirmed: true };
     default:
       return undefined;
   }

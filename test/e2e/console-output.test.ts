@@ -46,7 +46,7 @@ describe("the local runtime's console (npm start, log level INFO)", () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
     const capture = captureOutput();
     try {
-      stack = await startTestStack(undefined, { logLevel: "INFO" });
+      stack = await startTestStack(undefined, {}, { logLevel: "INFO" });
       // ZITADEL is down for the first batch: its operations are retried, Descope's apply.
       stack.zitadel?.setFaults({ outage: true });
       await stack.runtime.poller.stop();

@@ -14,13 +14,14 @@ describe("leaver policy: deactivate, then delete after N days", () => {
   let stack: LocalStack;
   let offsetMs = 0;
   let zitadelId: string | undefined;
+  let descopeId: string | undefined;
   const advance = (ms: number) => {
     offsetMs += ms;
   };
   const descopeUser = () => stack.descope?.users().find((user) => user.loginIds.includes(ann.email));
   const zitadelUser = () => stack.zitadel?.users().find((user) => user.username === ann.email);
   const deletions = () => [
-    ...(stack.descope?.requests() ?? []).filter((call) => call.path === "/v1/mgmt/user/delete"),
+    ...(stack.descope?.requests() ?? []).filter((call) => call.path.startsWith("/v1/mgmt/user/delete")),
     ...(stack.zitadel?.requests() ?? []).filter((call) => call.method === "DELETE"),
   ];
   /** Hands due deletion checks to the queue now, as the scheduler's timer would within a second. */
@@ -35,11 +36,13 @@ describe("leaver policy: deactivate, then delete after N days", () => {
         ...config,
         providers: config.providers.map((provider) => ({ ...provider, deleteAfterDays })),
       }),
+      {},
       { clock: { now: () => Date.now() + offsetMs } },
     );
     expect((await scim(stack, "POST", "/Users", scimUser(ann))).status).toBe(201);
     await settled(stack);
     zitadelId = zitadelUser()?.userId;
+    descopeId = descopeUser()?.userId;
     expect(descopeUser()?.status).not.toBe("disabled");
     expect(zitadelId).toBeDefined();
   });
@@ -94,7 +97,7 @@ describe("leaver policy: deactivate, then delete after N days", () => {
     expect(descopeUser()).toBeUndefined();
     expect(zitadelUser()).toBeUndefined();
     expect(deletions().map((call) => [call.method, call.path, call.body])).toEqual([
-      ["POST", "/v1/mgmt/user/delete", { loginId: ann.email }],
+      ["POST", "/v1/mgmt/user/delete/batch", { userIds: [descopeId] }],
       ["DELETE", `/management/v1/users/${zitadelId}`, undefined],
     ]);
     // Recorded as deleted at both, so nothing is planned for the person again.

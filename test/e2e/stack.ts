@@ -1,4 +1,5 @@
 import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/local-stack.ts";
+import type { ZitadelSimulatorOptions } from "../../local/simulators/zitadel/simulator.ts";
 import type { ConfigInput } from "../../shared/config/schema.ts";
 import { forEachLimited } from "../../shared/http/concurrency.ts";
 
@@ -10,6 +11,7 @@ export const scimToken = "e2e-scim-token";
  */
 export function startTestStack(
   adjust: (config: ConfigInput) => ConfigInput = (config) => config,
+  zitadel: Partial<ZitadelSimulatorOptions> = {},
   options: Pick<LocalStackOptions, "logLevel" | "onBatchSummary" | "clock"> = {},
 ) {
   return startLocalStack({
@@ -19,7 +21,7 @@ export function startTestStack(
     scimToken,
     logLevel: "SILENT",
     ...options,
-    simulators: { zitadel: { requestsPerSecond: false } },
+    simulators: { zitadel: { requestsPerSecond: false, ...zitadel } },
     adjustDefault: (config) =>
       adjust({
         ...config,

@@ -410,6 +410,21 @@ describe("IdpSyncStack with a provider that deletes leavers after some days", ()
   });
 });
 
+describe("IdpSyncStack with ZITADEL, which cannot create a person without e-mail and names", () => {
+  it("lets sync schedule the check that dead-letters a person whose data never arrives", () => {
+    const config = parseConfig({
+      ...(exampleConfig as ConfigInput),
+      webhooks: [],
+      providers: [
+        { type: "zitadel", name: "zitadel", secretName: "idp-sync/zitadel", baseUrl: "https://z.example" },
+      ],
+    });
+    const sync = permissions(synth(config).template, "Sync");
+    expect(sync["scheduler:CreateSchedule"]).toHaveLength(1);
+    expect(sync["iam:PassRole"]).toEqual(["SchedulerRole"]);
+  });
+});
+
 describe("IdpSyncStack refuses configurations AWS would refuse later", () => {
   it("a visibility timeout too short for six sync timeouts", () => {
     const config = parseConfig({

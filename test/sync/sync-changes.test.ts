@@ -1,50 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { MemoryQueue } from "../../local/memory-queue.ts";
-import { MemoryStateStore } from "../../local/memory-state-store.ts";
 import type { UserChange } from "../../shared/model/change.ts";
-import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { ApplyContext, Log, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
-import { type QueuedMessage, syncChanges } from "../../shared/sync/sync-changes.ts";
+import { syncChanges } from "../../shared/sync/sync-changes.ts";
 import { change } from "./fixtures.ts";
-
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** Records every operation it is asked to apply and answers with a scripted result per person. */
-class ScriptedProvider implements Provider {
-  readonly leaverPolicy = "deactivate" as const;
-  readonly calls: PlannedOperation[][] = [];
-  readonly contexts: ApplyContext[] = [];
-  script: (operation: PlannedOperation) => OperationOutcome = (operation) => ({
-    person: operation.person,
-    result: "applied",
-    userId: `id-${operation.person}`,
-  });
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
-  }
-  async apply(operations: readonly PlannedOperation[], context: ApplyContext = {}) {
-    this.calls.push([...operations]);
-    this.contexts.push(context);
-    return operations.map((operation) => this.script(operation));
-  }
-}
-
-function setup(...providers: ScriptedProvider[]) {
-  const store = new MemoryStateStore();
-  const queue = new MemoryQueue({ maxReceiveCount: 5, visibilityTimeoutMs: 1000 });
-  const deps = { store, providers, deadLetters: queue.deadLetterSink, log: silent };
-  let sent = 0;
-  const message = (body: unknown): QueuedMessage => {
-    sent += 1;
-    return { messageId: `m${sent}`, body: typeof body === "string" ? body : JSON.stringify(body) };
-  };
-  return { store, queue, deps, message };
-}
+import { RecordingProvider, setup } from "./recording-provider.ts";
 
 describe("syncChanges", () => {
   it("creates, records the acknowledgement, and makes a redelivery cost no provider call", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     const { deps, store, message } = setup(descope);
     const hire = message(change("p1", 1, { loginId: "ann", email: "ann@example.com", password: "pw" }));
     const report = await syncChanges([hire], deps);
@@ -74,15 +36,15 @@ describe("syncChanges", () => {
   });
 
   it("tells every provider the invocation's deadline, so pacing never outlasts the function", async () => {
-    const descope = new ScriptedProvider("descope");
-    const zitadel = new ScriptedProvider("zitadel");
+    const descope = new RecordingProvider("descope");
+    const zitadel = new RecordingProvider("zitadel");
     const { deps, message } = setup(descope, zitadel);
     await syncChanges([message(change("p1", 1, { loginId: "ann" }))], { ...deps, deadline: 1_234 });
     expect([...descope.contexts, ...zitadel.contexts]).toEqual([{ deadline: 1_234 }, { deadline: 1_234 }]);
   });
 
   it("deletes a deactivated person once deleteAfterDays have passed, brought back by a scheduled check", async () => {
-    const descope = Object.assign(new ScriptedProvider("descope"), { deleteAfterDays: 30 });
+    const descope = Object.assign(new RecordingProvider("descope"), { deleteAfterDays: 30 });
     const { deps, message } = setup(descope);
     const scheduled: { change: UserChange; at: Date }[] = [];
     const scheduler = {
@@ -121,7 +83,7 @@ describe("syncChanges", () => {
   });
 
   it("keeps a rehired person: the scheduled check finds them active and deletes nothing", async () => {
-    const descope = Object.assign(new ScriptedProvider("descope"), { deleteAfterDays: 1 });
+    const descope = Object.assign(new RecordingProvider("descope"), { deleteAfterDays: 1 });
     const { deps, message } = setup(descope);
     const scheduled: UserChange[] = [];
     const scheduler = {
@@ -141,7 +103,7 @@ describe("syncChanges", () => {
   });
 
   it("groups a person's changes into one operation carrying only what changed", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     const { deps, message } = setup(descope);
     await syncChanges([message(change("p1", 1, { loginId: "ann", title: "Dev" }))], deps);
     await syncChanges(
@@ -158,7 +120,7 @@ describe("syncChanges", () => {
   });
 
   it("hands back exactly the messages of people whose provider asked for a retry", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     descope.script = (operation) =>
       operation.person === "p2"
         ? { person: "p2", result: "retry", reason: "429", retryAfterSeconds: 3 }
@@ -174,7 +136,7 @@ describe("syncChanges", () => {
   });
 
   it("dead-letters rejected, undecodable and unsupported changes with their reasons", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     descope.script = (operation) => ({
       person: operation.person,
       result: "rejected",
@@ -194,8 +156,8 @@ describe("syncChanges", () => {
   });
 
   it("keeps providers independent: one retrying does not repeat calls at the other", async () => {
-    const descope = new ScriptedProvider("descope");
-    const zitadel = new ScriptedProvider("zitadel");
+    const descope = new RecordingProvider("descope");
+    const zitadel = new RecordingProvider("zitadel");
     zitadel.script = (operation) => ({ person: operation.person, result: "retry", reason: "503" });
     const { deps, message } = setup(descope, zitadel);
     const hire = message(change("p1", 1, { loginId: "ann" }));
@@ -207,7 +169,7 @@ describe("syncChanges", () => {
   });
 
   it("retries operations a provider did not report on, and survives a provider that throws", async () => {
-    const descope = new ScriptedProvider("descope");
+    const descope = new RecordingProvider("descope");
     descope.apply = async () => {
       throw new Error("boom");
     };
@@ -222,7 +184,7 @@ describe("syncChanges", () => {
   ])(
     "does not trust %s that landed before the invocation died: a change back still reaches the provider",
     async (_, landed, back) => {
-      const descope = new ScriptedProvider("descope");
+      const descope = new RecordingProvider("descope");
       const { deps, store, message } = setup(descope);
       await syncChanges(
         [message(change("p1", 1, { loginId: "ann", department: "Finance", active: true }))],

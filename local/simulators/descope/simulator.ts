@@ -11,8 +11,16 @@ import {
   tooManyRequests,
 } from "../sim-server.ts";
 import { RateLimiter } from "./rate-limiter.ts";
+import { searchUsers } from "./search-route.ts";
 import { isRecord, readUserInput, type UserInput } from "./user-input.ts";
-import { type DescopeUserObject, errorCodes, renderFailedUser, UserError, UserStore } from "./user-store.ts";
+import {
+  type DescopeUserObject,
+  errorCodes,
+  type PatchIgnored,
+  renderFailedUser,
+  UserError,
+  UserStore,
+} from "./user-store.ts";
 
 export interface DescopeSimulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -24,6 +32,8 @@ export interface DescopeSimulatorOptions {
   maxBatchSize?: number;
   /** Requests per 60 s per path (Descope's documented defaults when omitted); false turns limits off. */
   rateLimits?: { createPerMinute: number; otherPerMinute: number } | false;
+  /** Removals patch leaves undone (Descope documents neither way); none by default. */
+  patchIgnores?: PatchIgnored[];
   /** Time for rate limits, latency and `createdTime`. */
   clock?: Clock;
   /** Seeds the fault draws, so a run with faults can be replayed. */
@@ -70,10 +80,11 @@ const faultsSchema = z.strictObject(faultsShape);
 export async function startDescopeSimulator(options: DescopeSimulatorOptions): Promise<DescopeSimulator> {
   const clock = options.clock ?? systemClock;
   const maxBatchSize = options.maxBatchSize ?? 100;
-  const limits = options.rateLimits ?? { createPerMinute: 100, otherPerMinute: 500 };
+  const limits = options.rateLimits ?? { createPerMinute: 100, otherPerMinute: 200 };
   const seed = options.seed ?? 1;
   const authorization = `Bearer ${options.projectId}:${options.managementKey}`;
   const store = new UserStore();
+  const patchIgnores = options.patchIgnores ?? [];
   const limiter = new RateLimiter(clock);
   const faults = new FaultSwitch({ defaults: noFaults, schema: faultsSchema, seed });
   const nowSeconds = () => Math.floor(clock.now() / 1000);
@@ -112,7 +123,7 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
       }
       return { createdUsers, failedUsers, additionalErrors: {} };
     },
-    "PATCH /v1/mgmt/user/patch": (body) => ({ user: store.patch(read(body)) }),
+    "PATCH /v1/mgmt/user/patch": (body) => ({ user: store.patch(read(body), patchIgnores) }),
     "PATCH /v1/mgmt/user/patch/batch": (body) => {
       const patchedUsers: DescopeUserObject[] = [];
       const failedUsers: { failure: string; user: DescopeUserObject | null }[] = [];
@@ -120,7 +131,7 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
         const input = readUserInput(raw);
         try {
           if (typeof input === "string") throw new UserError(errorCodes.validation, input);
-          patchedUsers.push(store.patch(input));
+          patchedUsers.push(store.patch(input, patchIgnores));
         } catch (error) {
           if (!(error instanceof UserError)) throw error;
           // A user that does not exist has nothing to show; one that does is shown as stored.
@@ -138,6 +149,15 @@ export async function startDescopeSimulator(options: DescopeSimulatorOptions): P
       store.delete(read(body));
       return {};
     },
+    // node-sdk lib/management/user.ts deleteBatch: `{userIds}`, Descope user ids; the answer carries nothing.
+    "POST /v1/mgmt/user/delete/batch": (body) => {
+      const { userIds } = body;
+      if (!Array.isArray(userIds) || !userIds.every((id) => typeof id === "string" && id))
+        throw new UserError(errorCodes.validation, "userIds must be a list of user ids");
+      store.deleteByIds(userIds);
+      return {};
+    },
+    "POST /v2/mgmt/user/search": (body) => searchUsers(store.all(), body),
     "GET /v1/mgmt/user": (_body, query) => ({
       user: store.load(read({ loginId: query.get("loginId"), userId: query.get("userId") })),
     }),

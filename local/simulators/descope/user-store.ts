@@ -18,6 +18,9 @@ export class UserError extends Error {
   }
 }
 
+/** Removals a patch may leave undone (see UserStore.patch). */
+export type PatchIgnored = "emptyAdditionalIdentifiers" | "unverifyEmail";
+
 interface StoredUser {
   userId: string;
   /** The login ID first, then the additional identifiers. */
@@ -93,11 +96,20 @@ export class UserStore {
     return render(user);
   }
 
-  /** Only the fields given change; lists given replace, custom attributes merge key by key. */
-  patch(input: UserInput): DescopeUserObject {
+  /**
+   * Only the fields given change; lists given replace, custom attributes merge key by key. `ignored`:
+   * removals this store leaves undone, as Descope's patch may (an empty additionalIdentifiers list,
+   * verifiedEmail false): undocumented, so both behaviours are simulated.
+   */
+  patch(input: UserInput, ignored: readonly PatchIgnored[] = []): DescopeUserObject {
     const user = this.#find(input);
-    if (input.additionalIdentifiers) this.#setAdditional(user, input.additionalIdentifiers);
-    const { customAttributes, ...rest } = input;
+    const keepsIdentifiers =
+      ignored.includes("emptyAdditionalIdentifiers") && input.additionalIdentifiers?.length === 0;
+    if (input.additionalIdentifiers && !keepsIdentifiers)
+      this.#setAdditional(user, input.additionalIdentifiers);
+    const { customAttributes, ...given } = input;
+    const keepsVerification = ignored.includes("unverifyEmail") && given.verifiedEmail === false;
+    const rest = keepsVerification ? { ...given, verifiedEmail: undefined } : given;
     assignProfile(user, rest);
     if (customAttributes) user.customAttributes = { ...user.customAttributes, ...customAttributes };
     if (input.status) user.status = input.status;
@@ -135,6 +147,12 @@ export class UserStore {
   delete(input: UserInput): void {
     const user = this.#find(input);
     this.#users.splice(this.#users.indexOf(user), 1);
+  }
+
+  /** delete/batch by Descope user ids; ids of users that do not exist are passed over. */
+  deleteByIds(userIds: readonly string[]): void {
+    for (const user of this.#users.filter((candidate) => userIds.includes(candidate.userId)))
+      this.#users.splice(this.#users.indexOf(user), 1);
   }
 
   load(input: UserInput): DescopeUserObject {

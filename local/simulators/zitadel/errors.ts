@@ -17,7 +17,9 @@ export type ErrorStyle = "grpc-gateway" | "connect";
 
 /**
  * An error as ZITADEL raises it: a gRPC code, an id naming the place that raised it (e.g.
- * "COMMAND-5M0sf") and a message. ZITADEL answers the message translated and suffixed with the id.
+ * "COMMAND-5M0sf") and a message. ZITADEL answers the message translated into the caller's language
+ * (Accept-Language, else the instance default) and suffixed with the id, and repeats both in an
+ * ErrorDetail (internal/api/grpc/gerrors/zitadel_errors.go): only the id is stable.
  */
 export class ZitadelApiError extends Error {
   readonly grpc: GrpcCode;
@@ -30,10 +32,49 @@ export class ZitadelApiError extends Error {
   }
 }
 
-export function renderError(error: ZitadelApiError, style: ErrorStyle): { status: number; json: unknown } {
+/** Languages the simulator answers in: ZITADEL translates every error message (internal/static/i18n). */
+export type Language = "en" | "de";
+
+/** German texts of the messages the simulator raises, as ZITADEL's de.yaml words them in substance. */
+const german: Record<string, string> = {
+  "User could not be found": "Benutzer konnte nicht gefunden werden",
+  "User already exists": "Benutzer existiert bereits",
+  "Username not changed": "Benutzername wurde nicht geändert",
+  "Profile not changed": "Profil wurde nicht geändert",
+  "Email not changed": "Email wurde nicht geändert",
+  "Phone not changed": "Telefonnummer wurde nicht geändert",
+  "Phone not found": "Telefonnummer nicht gefunden",
+  "User is already deactivated": "Benutzer ist bereits deaktiviert",
+  "User is not deactivated": "Benutzer ist nicht deaktiviert",
+  "User cannot be deactivated while in initial state":
+    "Benutzer im Status Initial kann nicht deaktiviert werden",
+  "User should be active or initial": "Benutzer muss aktiv oder initial sein",
+  "User is not locked": "Benutzer ist nicht gesperrt",
+  "Metadata key does not exist": "Metadaten-Schlüssel existiert nicht",
+  "No metadata given": "Keine Metadaten angegeben",
+  "Too many requests": "Zu viele Anfragen",
+  "No matching permissions found": "Keine passenden Berechtigungen gefunden",
+  "Token is invalid or expired": "Token ist ungültig oder abgelaufen",
+};
+
+/** The first language of an Accept-Language header the simulator speaks, else `fallback`. */
+export function languageOf(header: string | undefined, fallback: Language): Language {
+  for (const range of (header ?? "").split(",")) {
+    const tag = range.split(";")[0]?.trim().toLowerCase().split("-")[0];
+    if (tag === "de" || tag === "en") return tag;
+  }
+  return fallback;
+}
+
+export function renderError(
+  error: ZitadelApiError,
+  style: ErrorStyle,
+  language: Language = "en",
+): { status: number; json: unknown } {
+  const text = language === "de" ? (german[error.message] ?? error.message) : error.message;
   // Request validation (protoc-gen-validate) errors carry no id.
-  const message = error.id ? `${error.message} (${error.id})` : error.message;
-  const detail = { id: error.id, message: error.message };
+  const message = error.id ? `${text} (${error.id})` : text;
+  const detail = { id: error.id, message: text };
   return {
     status: error.grpc.http,
     json:

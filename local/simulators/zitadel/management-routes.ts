@@ -32,6 +32,10 @@ export const managementRoutes: Route[] = [
         passwordChangeRequired: body.passwordChangeRequired === true,
         passwordless,
         metadata: [],
+        // ImportHumanUser mails an initialisation link unless the e-mail is verified and a password set.
+        ...(!passwordless && !(body.email.isEmailVerified && (body.password || body.hashedPassword))
+          ? { mail: "initialisation" as const }
+          : {}),
       },
       context.now,
     );

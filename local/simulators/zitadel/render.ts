@@ -57,6 +57,7 @@ export const renderSimUser = (user: SimUser) => ({
   ...renderV2User(user),
   organizationId: user.orgId,
   hasPassword: user.hasPassword,
+  mails: [...user.mails],
   metadata: Object.fromEntries(
     [...user.metadata].map(([key, value]) => [key, Buffer.from(value, "base64").toString("utf8")]),
   ),

@@ -5,8 +5,10 @@ import type { UserStore } from "./user-store.ts";
 export interface RouteContext {
   store: UserStore;
   now: number;
-  /** The organisation of the call: the instance's single organisation, checked against what the call names. */
+  /** The organisation of the call: `x-zitadel-orgid` when sent, else the caller's own organisation. */
   orgId: string;
+  /** Every organisation of the instance. */
+  orgIds: readonly string[];
   hashVerifiers: readonly HashVerifier[];
   /** The instance URL (links in answers). */
   issuer: string;

@@ -93,7 +93,7 @@ const v2Profile = z.strictObject({
   gender: gender.optional(),
 });
 const v2Email = z.strictObject({ email, ...verification });
-/** SetHumanPhone.phone has min_len 0: an empty number removes the phone. */
+/** SetHumanPhone.phone has min_len 0; an empty number is ignored by UpdateHumanUser. */
 const v2Phone = z.strictObject({ phone: text(0, 200), ...verification });
 
 export const v2 = {
@@ -120,6 +120,8 @@ export const v2 = {
     password: z.looseObject({}).optional(),
   }),
   empty,
+  setUserMetadata: z.strictObject({ userId: z.string().optional(), metadata: z.array(metadataEntry).min(1) }),
+  deleteUserMetadata: z.strictObject({ userId: z.string().optional(), keys: z.array(text(1, 200)).min(1) }),
   listUsers: listUsersRequest([
     userNameQuery(1),
     emailQuery,

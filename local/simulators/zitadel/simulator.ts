@@ -10,7 +10,15 @@ import {
   startSimServer,
   tooManyRequests,
 } from "../sim-server.ts";
-import { type ErrorStyle, type GrpcCode, grpcCodes, renderError, ZitadelApiError } from "./errors.ts";
+import {
+  type ErrorStyle,
+  type GrpcCode,
+  grpcCodes,
+  type Language,
+  languageOf,
+  renderError,
+  ZitadelApiError,
+} from "./errors.ts";
 import type { HashVerifier } from "./hash-verifiers.ts";
 import { managementRoutes } from "./management-routes.ts";
 import { RateLimiter } from "./rate-limiter.ts";
@@ -23,8 +31,14 @@ export interface ZitadelSimulatorOptions {
   /** 0 (the default) picks a free port; the local runtime uses 4020. */
   port?: number;
   host?: string;
-  /** The instance's one organisation: users live here, `x-zitadel-orgid` must name it when sent. */
+  /** The caller's own organisation: users are created here unless a call names another. */
   orgId: string;
+  /** Further organisations of the instance (a call may name them in `x-zitadel-orgid` or the body). */
+  otherOrgIds?: string[];
+  /** Usernames unique per organisation (domain policy userLoginMustBeDomain); ZITADEL's default: per instance. */
+  orgScopedUserNames?: boolean;
+  /** The instance's default language for error messages, when a call sends no Accept-Language (default en). */
+  language?: Language;
   /** The personal access token the simulator accepts. */
   pat: string;
   /** A service user's key accepted for JWT profile grants at /oauth/v2/token. */
@@ -92,7 +106,8 @@ export async function startZitadelSimulator(options: ZitadelSimulatorOptions): P
   const seed = options.seed ?? 1;
   const errorStyle = options.errorStyle ?? "grpc-gateway";
   const hashVerifiers = options.hashVerifiers ?? ["bcrypt"];
-  const store = new UserStore();
+  const store = new UserStore({ orgScopedUserNames: options.orgScopedUserNames === true });
+  const orgIds = [options.orgId, ...(options.otherOrgIds ?? [])];
   const issuer = new TokenIssuer({
     pat: options.pat,
     ...(options.serviceAccount ? { serviceAccount: options.serviceAccount } : {}),
@@ -105,11 +120,11 @@ export async function startZitadelSimulator(options: ZitadelSimulatorOptions): P
   /** The instance URL, known once the server listens: the issuer, and the audience assertions must name. */
   let url = "";
 
-  const failure = (grpc: GrpcCode, id: string, message: string): Reply =>
-    renderError(new ZitadelApiError(grpc, id, message), errorStyle);
-  const rateLimited = (retryAfterSeconds: number): Reply =>
+  const failure = (grpc: GrpcCode, id: string, message: string, language?: Language): Reply =>
+    renderError(new ZitadelApiError(grpc, id, message), errorStyle, language);
+  const rateLimited = (retryAfterSeconds: number, language: Language): Reply =>
     tooManyRequests(
-      failure(grpcCodes.resourceExhausted, "QUOTA-vjAy8", "Too many requests"),
+      failure(grpcCodes.resourceExhausted, "QUOTA-vjAy8", "Too many requests", language),
       retryAfterSeconds,
       faults.current.nonJson429,
     );
@@ -120,6 +135,8 @@ export async function startZitadelSimulator(options: ZitadelSimulatorOptions): P
     { pathname: path }: URL,
     text: string,
   ): Promise<Reply | "hang"> => {
+    const acceptLanguage = request.headers["accept-language"];
+    const language = languageOf(acceptLanguage, options.language ?? "en");
     if (faults.current.outage) return failure(grpcCodes.unavailable, "SIM-outage", "Service unavailable");
     const isToken = request.method === "POST" && path === tokenPath;
     let params: string[] = [];
@@ -132,26 +149,27 @@ export async function startZitadelSimulator(options: ZitadelSimulatorOptions): P
         });
     if (!isToken && !route) return failure(grpcCodes.notFound, "", "Not Found");
     if (!isToken && !issuer.authorizes(request.headers.authorization))
-      return failure(grpcCodes.unauthenticated, "AUTH-7fs1e", "Token is invalid or expired");
+      return failure(grpcCodes.unauthenticated, "AUTH-7fs1e", "Token is invalid or expired", language);
     const fault = faults.draw();
     if (fault === "error") return failure(grpcCodes.internal, "SIM-fault", "Internal error");
-    if (fault === "rateLimit") return rateLimited(faults.current.retryAfterSeconds);
+    if (fault === "rateLimit") return rateLimited(faults.current.retryAfterSeconds, language);
     const wait = limiter?.hit();
-    if (wait !== undefined) return rateLimited(wait);
+    if (wait !== undefined) return rateLimited(wait, language);
 
     let reply: Reply;
     if (isToken) reply = issuer.exchange(new URLSearchParams(text), url);
     else {
       const orgHeader = request.headers["x-zitadel-orgid"];
-      if (typeof orgHeader === "string" && orgHeader !== options.orgId)
-        return failure(grpcCodes.permissionDenied, "AUTHZ-HKJD33", "No matching permissions found");
+      if (typeof orgHeader === "string" && !orgIds.includes(orgHeader))
+        return failure(grpcCodes.permissionDenied, "AUTHZ-HKJD33", "No matching permissions found", language);
       const body = text ? parseJson(text) : {};
       if (body === undefined) return failure(grpcCodes.invalidArgument, "", "request body is not valid JSON");
       try {
         reply = (route as (typeof routes)[number]).handle({
           store,
           now: clock.now(),
-          orgId: options.orgId,
+          orgId: typeof orgHeader === "string" ? orgHeader : options.orgId,
+          orgIds,
           hashVerifiers,
           issuer: url,
           body,
@@ -159,7 +177,7 @@ export async function startZitadelSimulator(options: ZitadelSimulatorOptions): P
         });
       } catch (error) {
         if (!(error instanceof ZitadelApiError)) throw error;
-        reply = renderError(error, errorStyle);
+        reply = renderError(error, errorStyle, language);
       }
     }
     return fault === "timeout" ? "hang" : reply;

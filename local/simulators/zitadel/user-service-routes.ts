@@ -12,6 +12,9 @@ const contact = (value: string, verification: { isVerified?: boolean | undefined
   value,
   verified: verification.isVerified === true,
 });
+/** An unverified address gets a verification code by mail unless the caller asked for it back (returnCode). */
+const mailsCode = (email: { isVerified?: boolean | undefined; returnCode?: object | undefined }) =>
+  email.isVerified !== true && email.returnCode === undefined;
 
 /** zitadel.user.v2.UserService endpoints (proto/zitadel/user/v2/user_service.proto). */
 export const userServiceRoutes: Route[] = [
@@ -20,13 +23,13 @@ export const userServiceRoutes: Route[] = [
     if (body.password && body.hashedPassword)
       throw invalidArgument("", "invalid AddHumanUserRequest: password and hashedPassword are one of");
     if (body.hashedPassword) assertVerifiableHash(body.hashedPassword.hash, context.hashVerifiers);
-    const orgId = body.organization?.orgId;
-    if (orgId !== undefined && orgId !== context.orgId)
+    const orgId = body.organization?.orgId ?? context.orgId;
+    if (!context.orgIds.includes(orgId))
       throw new ZitadelApiError(grpcCodes.permissionDenied, "AUTHZ-HKJD33", "No matching permissions found");
     const user = context.store.create(
       {
         ...(body.userId ? { userId: body.userId } : {}),
-        orgId: context.orgId,
+        orgId,
         // ZITADEL uses the e-mail when no username is given.
         userName: body.username ?? body.email.email,
         profile: profileOf(body.profile.givenName, body.profile.familyName, body.profile),
@@ -36,6 +39,7 @@ export const userServiceRoutes: Route[] = [
         passwordChangeRequired: (body.password ?? body.hashedPassword)?.changeRequired === true,
         passwordless: false,
         metadata: body.metadata ?? [],
+        ...(mailsCode(body.email) ? { mail: "emailVerification" as const } : {}),
       },
       context.now,
     );
@@ -70,12 +74,34 @@ export const userServiceRoutes: Route[] = [
         false,
       );
     }
-    if (body.email) store.changeEmail(user, contact(body.email.email, body.email), now, false);
-    if (body.phone) {
-      if (body.phone.phone) store.changePhone(user, contact(body.phone.phone, body.phone), now, false);
-      else if (user.phone) store.changePhone(user, undefined, now, false);
-    }
+    if (body.email && body.email.email !== user.email.value) {
+      store.changeEmail(user, contact(body.email.email, body.email), now, false);
+      if (mailsCode(body.email)) store.sendMail(user, "emailVerification");
+    } else if (body.email?.isVerified)
+      store.changeEmail(user, contact(body.email.email, body.email), now, false);
+    // An empty number is ignored, not a removal (ChangeHuman.Validate and changeUserPhone in
+    // internal/command/user_v2_human.go): only RemovePhone removes a phone.
+    if (body.phone?.phone) store.changePhone(user, contact(body.phone.phone, body.phone), now, false);
     return details(user);
+  }),
+  route("DELETE", "/v2/users/:id/phone", (context) => {
+    const user = userOf(context);
+    context.store.removePhone(user, context.now);
+    return details(user);
+  }),
+  // SetUserMetadata: sets the keys given, leaves the others.
+  route("POST", "/v2/users/:id/metadata", (context) => {
+    const body = parseBody(v2.setUserMetadata, context.body, "SetUserMetadataRequest");
+    const user = userOf(context);
+    context.store.setMetadata(user, body.metadata, context.now);
+    return ok({ setDate: new Date(context.now).toISOString() });
+  }),
+  // DeleteUserMetadata: all or nothing, like BulkRemoveUserMetadata behind it (META-2nnds).
+  route("DELETE", "/v2/users/:id/metadata", (context) => {
+    const body = parseBody(v2.deleteUserMetadata, context.body, "DeleteUserMetadataRequest");
+    const user = userOf(context);
+    context.store.removeMetadata(user, body.keys, context.now);
+    return ok({ deletionDate: new Date(context.now).toISOString() });
   }),
   ...(["deactivate", "reactivate", "lock", "unlock"] as const).map((verb) =>
     route("POST", `/v2/users/:id/${verb}`, (context) => {

@@ -51,6 +51,8 @@ export interface SimUser {
   hasPassword: boolean;
   passwordChangeRequired: boolean;
   metadata: Map<string, string>;
+  /** Mails ZITADEL sent this user: the v1 initialisation mail, v2 e-mail verification codes. */
+  mails: ("initialisation" | "emailVerification")[];
   sequence: number;
   createdAt: number;
   changedAt: number;
@@ -69,18 +71,27 @@ export interface NewUser {
   /** ImportHumanUser's requestPasswordlessRegistration: the user sets up a passkey instead of initialising. */
   passwordless: boolean;
   metadata: { key: string; value: string }[];
+  /** The mail the create makes ZITADEL send, if any. */
+  mail?: SimUser["mails"][number];
 }
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Users of one instance, with ZITADEL's rules: username and e-mail unique per organisation (ignoring
- * case), state transitions that refuse what ZITADEL refuses, and "not changed" refusals for updates
- * that change nothing (management API). Error ids are those of ZITADEL's command layer where known.
+ * Users of one instance, with ZITADEL's rules: usernames unique across the whole instance (ignoring case)
+ * unless organisations scope them (the domain policy's userLoginMustBeDomain; internal/repository/user
+ * NewAddUsernameUniqueConstraint), no uniqueness of e-mail addresses, state transitions that refuse what
+ * ZITADEL refuses, and "not changed" refusals for updates that change nothing (management API). Error
+ * ids are those of ZITADEL's command and eventstore layers.
  */
 export class UserStore {
   #users = new Map<string, SimUser>();
   #nextId = 1;
+  readonly #orgScopedUserNames: boolean;
+
+  constructor(options: { orgScopedUserNames?: boolean } = {}) {
+    this.#orgScopedUserNames = options.orgScopedUserNames === true;
+  }
 
   reset(): void {
     this.#users.clear();
@@ -92,9 +103,10 @@ export class UserStore {
   }
 
   create(input: NewUser, now: number): SimUser {
+    // A caller-chosen id in use: FailedPrecondition, not AlreadyExists (internal/command/user_v2_human.go).
     if (input.userId !== undefined && this.#users.has(input.userId))
-      throw alreadyExists("COMMAND-7Hn2k", "User already exists");
-    this.#assertUnique(input.orgId, input.userName, input.email.value);
+      throw failedPrecondition("COMMAND-7yiox1isql", "User already exists");
+    this.#assertUniqueUserName(input.orgId, input.userName);
     // ZITADEL asks a user to initialise (verify the e-mail, set a password) unless both are given.
     const initial = !input.passwordless && !(input.email.verified && input.hasPassword);
     const user: SimUser = {
@@ -108,6 +120,7 @@ export class UserStore {
       hasPassword: input.hasPassword,
       passwordChangeRequired: input.passwordChangeRequired,
       metadata: new Map(input.metadata.map(({ key, value }) => [key, value])),
+      mails: input.mail ? [input.mail] : [],
       sequence: 1,
       createdAt: now,
       changedAt: now,
@@ -125,7 +138,7 @@ export class UserStore {
 
   changeUserName(user: SimUser, userName: string, now: number): void {
     if (user.userName === userName) throw failedPrecondition("COMMAND-6m9gs", "Username not changed");
-    this.#assertUnique(user.orgId, userName, undefined, user.userId);
+    this.#assertUniqueUserName(user.orgId, userName, user.userId);
     user.userName = userName;
     this.#touch(user, now);
   }
@@ -143,8 +156,6 @@ export class UserStore {
     // Re-sending the same address only counts as a change when it newly marks it verified.
     const unchanged = user.email.value === email.value && !(email.verified && !user.email.verified);
     if (unchanged && refuseUnchanged) throw failedPrecondition("COMMAND-2b7fM", "Email not changed");
-    if (!same(user.email.value, email.value))
-      this.#assertUnique(user.orgId, undefined, email.value, user.userId);
     user.email = email;
     this.#touch(user, now);
   }
@@ -155,10 +166,21 @@ export class UserStore {
       delete user.phone;
     } else {
       const unchanged = user.phone?.value === phone.value && !(phone.verified && !user.phone.verified);
-      if (unchanged && refuseUnchanged) throw failedPrecondition("COMMAND-Uch5e", "Phone not changed");
+      if (unchanged && refuseUnchanged) throw failedPrecondition("COMMAND-wF94r", "Phone not changed");
       user.phone = phone;
     }
     this.#touch(user, now);
+  }
+
+  /** v2 RemovePhone: removes whatever is there, no refusal when nothing is (internal/command/user_v2_phone.go). */
+  removePhone(user: SimUser, now: number): void {
+    delete user.phone;
+    this.#touch(user, now);
+  }
+
+  /** A mail ZITADEL sends the user (a verification code after an e-mail change). */
+  sendMail(user: SimUser, mail: SimUser["mails"][number]): void {
+    user.mails.push(mail);
   }
 
   /**
@@ -219,18 +241,11 @@ export class UserStore {
     user.changedAt = now;
   }
 
-  #assertUnique(
-    orgId: string,
-    userName: string | undefined,
-    email: string | undefined,
-    exceptId?: string,
-  ): void {
+  /** The eventstore's unique constraint: AlreadyExists "V3-DKcYh" (internal/eventstore/v3/unique_constraints.go). */
+  #assertUniqueUserName(orgId: string, userName: string, exceptId?: string): void {
     for (const other of this.#users.values()) {
-      if (other.orgId !== orgId || other.userId === exceptId) continue;
-      if (userName !== undefined && same(other.userName, userName))
-        throw alreadyExists("COMMAND-k2m9s", "User already exists");
-      if (email !== undefined && same(other.email.value, email))
-        throw alreadyExists("COMMAND-p3Rhg", "Email is already used by another user");
+      if (other.userId === exceptId || (this.#orgScopedUserNames && other.orgId !== orgId)) continue;
+      if (same(other.userName, userName)) throw alreadyExists("V3-DKcYh", "User already exists");
     }
   }
 }

@@ -1,14 +1,23 @@
 import type { DescopeProviderConfig } from "../../config/descope.ts";
 import { forEachLimited } from "../../http/concurrency.ts";
-import type { ImportSecrets } from "../../model/user.ts";
+import type { CanonicalUser, ImportSecrets } from "../../model/user.ts";
 import type { PlannedOperation } from "../../sync/plan.ts";
 import type { Log, OperationOutcome } from "../../sync/ports.ts";
 import { type DescopeCall, type PlannedStep, planDescopeBatches } from "./batches.ts";
 import type { DescopeClient, DescopeSession } from "./client.ts";
 import type { AddressableUser } from "./mapping.ts";
-import { adoptStep, afterRenameSteps, planOperation, recreateStep, type Step } from "./operation-steps.ts";
+import {
+  adoptStep,
+  afterRenameSteps,
+  planOperation,
+  recreateStep,
+  type Step,
+  stepsAfterLoad,
+  unconfirmedValues,
+} from "./operation-steps.ts";
 import type { StepResult } from "./responses.ts";
 import { sendCall } from "./send-call.ts";
+import type { LoadedUser } from "./wire.ts";
 
 /** Calls of one apply in flight at once: enough to overlap latency, few enough to pace smoothly. */
 const parallelCalls = 4;
@@ -20,6 +29,7 @@ interface Progress {
   steps: Step[];
   target?: AddressableUser;
   secrets?: ImportSecrets;
+  previous?: CanonicalUser;
   /** Each fallback at most once, so create → exists → patch → not found → create cannot loop. */
   fallbacks: Set<"adopt" | "recreate" | "renamed">;
   userId?: string;
@@ -35,6 +45,7 @@ const stepLabels: Record<Step["kind"], string> = {
   overwrite: "update",
   rename: "loginId change",
   delete: "delete",
+  load: "load",
 };
 
 /**
@@ -110,7 +121,9 @@ async function runRound(
   // Deletes and loginId changes go first: they free loginIds that a create in the same round may reuse
   // (a joiner taking a leaver's e-mail), which would otherwise hit "already exists" and take the old account.
   const freeing = calls.filter(
-    (call) => call.kind === "single" && (call.step.kind === "delete" || call.step.kind === "rename"),
+    (call) =>
+      call.kind === "delete" ||
+      (call.kind === "single" && (call.step.kind === "delete" || call.step.kind === "rename")),
   );
   const results = new Map<number, StepResult>();
   for (const wave of [freeing, calls.filter((call) => !freeing.includes(call))]) {
@@ -129,6 +142,7 @@ function advance(progress: Progress, result: StepResult, config: DescopeProvider
     case "done":
       if (result.userId) progress.userId = result.userId;
       progress.steps.shift();
+      if (step.kind === "load") return afterLoad(progress, step, result.loaded, config);
       return progress.steps.length === 0 ? applied(progress.userId) : undefined;
     case "exists":
       if (step.kind !== "create") return { result: "rejected", reason: `${label}: ${result.reason}` };
@@ -155,6 +169,32 @@ function advance(progress: Progress, result: StepResult, config: DescopeProvider
     case "rejected":
       return { result: "rejected", reason: `${label}: ${result.reason}` };
   }
+}
+
+/** A load either plans what follows from what Descope holds, or confirms that a patch took effect. */
+function afterLoad(
+  progress: Progress,
+  step: Extract<Step, { kind: "load" }>,
+  loaded: LoadedUser | undefined,
+  config: DescopeProviderConfig,
+): Settled | undefined {
+  if (!loaded) return { result: "retry", reason: "load: Descope returned no user" };
+  if (step.confirm) {
+    const kept = unconfirmedValues(loaded, step.loginId, step.confirm);
+    if (kept.length > 0)
+      return {
+        result: "rejected",
+        reason:
+          `Descope kept ${kept.join(" and ")} after a patch that removed them (its patch may ignore ` +
+          "such removals): change them in the Descope console, or use the full update",
+      };
+  } else if (progress.target) {
+    progress.steps = [
+      ...stepsAfterLoad(loaded, progress.target, progress.previous, config),
+      ...progress.steps,
+    ];
+  }
+  return progress.steps.length === 0 ? applied(progress.userId) : undefined;
 }
 
 function fallBack(

@@ -17,11 +17,15 @@ export interface BatchItem<User> {
 export type DescopeCall =
   | { kind: "create"; items: BatchItem<DescopeCreateUser>[] }
   | { kind: "patch"; items: BatchItem<DescopePatchUser>[] }
+  /** `POST /v1/mgmt/user/delete/batch`: users addressed by their Descope user id. */
+  | { kind: "delete"; items: BatchItem<{ loginId: string; userId: string }>[] }
   | { kind: "single"; id: number; step: Exclude<Step, { kind: "create" | "patch" }> };
 
 export interface DescopeRequest {
   method: "GET" | "POST" | "PATCH";
+  /** The path alone: request budgets are kept per path. */
   path: string;
+  query?: Record<string, string>;
   json?: unknown;
 }
 
@@ -32,25 +36,31 @@ export const paths = {
   update: "/v1/mgmt/user/update",
   updateLoginId: "/v1/mgmt/user/update/loginid",
   delete: "/v1/mgmt/user/delete",
+  deleteBatch: "/v1/mgmt/user/delete/batch",
+  load: "/v1/mgmt/user",
 } as const;
 
 /**
- * Groups one step per operation into Descope calls: creates and patches into batches of at most
- * `maxUsersPerBatch`, the rest one call each. Two steps for the same loginId never share a batch, so
- * every user in a batch response belongs to exactly one operation. Pure.
+ * Groups one step per operation into Descope calls: creates, patches and deletes of users whose Descope
+ * id is known into batches of at most `maxUsersPerBatch`, the rest one call each. Two steps for the same
+ * loginId never share a batch, so every user in a batch response belongs to exactly one operation. Pure.
  */
 export function planDescopeBatches(steps: readonly PlannedStep[], maxUsersPerBatch: number): DescopeCall[] {
   const creates: BatchItem<DescopeCreateUser>[] = [];
   const patches: BatchItem<DescopePatchUser>[] = [];
+  const deletes: BatchItem<{ loginId: string; userId: string }>[] = [];
   const singles: DescopeCall[] = [];
   for (const { id, step } of steps) {
     if (step.kind === "create") creates.push({ id, user: step.user });
     else if (step.kind === "patch") patches.push({ id, user: step.user });
+    else if (step.kind === "delete" && step.userId)
+      deletes.push({ id, user: { loginId: step.loginId, userId: step.userId } });
     else singles.push({ kind: "single", id, step });
   }
   return [
     ...chunkByLoginId(creates, maxUsersPerBatch).map((items) => ({ kind: "create" as const, items })),
     ...chunkByLoginId(patches, maxUsersPerBatch).map((items) => ({ kind: "patch" as const, items })),
+    ...chunkByLoginId(deletes, maxUsersPerBatch).map((items) => ({ kind: "delete" as const, items })),
     ...singles,
   ];
 }
@@ -98,6 +108,13 @@ export function toDescopeRequest(call: DescopeCall, options: BatchCreateOptions)
         path: paths.patchBatch,
         json: { users: call.items.map((item) => item.user) },
       };
+    case "delete":
+      // The body node-sdk and go-sdk send (lib/management/user.ts deleteBatch): Descope user ids only.
+      return {
+        method: "POST",
+        path: paths.deleteBatch,
+        json: { userIds: call.items.map((item) => item.user.userId) },
+      };
     case "single":
       switch (call.step.kind) {
         case "overwrite":
@@ -110,6 +127,8 @@ export function toDescopeRequest(call: DescopeCall, options: BatchCreateOptions)
           };
         case "delete":
           return { method: "POST", path: paths.delete, json: { loginId: call.step.loginId } };
+        case "load":
+          return { method: "GET", path: paths.load, query: { loginId: call.step.loginId } };
       }
   }
 }

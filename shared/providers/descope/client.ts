@@ -111,7 +111,7 @@ export class DescopeClient {
     return sendRequest(
       {
         method: request.method,
-        url: `${baseUrl}${request.path}`,
+        url: `${baseUrl}${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ""}`,
         headers: {
           authorization: credentials.authorization,
           ...(this.#licenseTier ? { "x-descope-license": this.#licenseTier } : {}),

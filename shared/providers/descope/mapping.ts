@@ -7,11 +7,17 @@ import type {
   DescopeStatus,
   DescopeUserFields,
   DescopeUserTenant,
+  LoadedUser,
 } from "./wire.ts";
 
 export type DescopeMappingConfig = Pick<
   DescopeProviderConfig,
-  "customAttributeNames" | "additionalIdentifiersFrom" | "createStatus" | "ssoAppIds" | "test"
+  | "customAttributeNames"
+  | "additionalIdentifiersFrom"
+  | "createStatus"
+  | "ssoAppIds"
+  | "test"
+  | "afterUnconfirmed"
 >;
 
 /** Every managed field but the loginId, which addresses the user rather than describing it. */
@@ -20,7 +26,8 @@ export type DescopeProfile = Omit<DescopeUserFields, "loginId">;
 /** A canonical user that can exist at Descope: one with a loginId. */
 export type AddressableUser = CanonicalUser & { loginId: string };
 
-const textFields = [
+/** Canonical text attributes and the Descope fields they are stored in. */
+export const textFields = [
   ["email", "email"],
   ["phone", "phone"],
   ["displayName", "name"],
@@ -189,3 +196,40 @@ export function diffDescopeProfiles(before: DescopeProfile, after: DescopeProfil
 
 const removesKeys = (before: object | undefined, after: object | undefined) =>
   Object.keys(before ?? {}).some((key) => !Object.hasOwn(after ?? {}, key));
+
+/**
+ * A loaded user as a profile, in the form toDescopeProfile gives: empty values left out, tenants as
+ * `{tenantId, roleNames}`, the login ids besides `loginId` as additional identifiers.
+ */
+export function heldProfile(loaded: LoadedUser, loginId: string): DescopeProfile {
+  const profile: DescopeProfile = {};
+  const set = <K extends keyof DescopeProfile>(name: K, value: DescopeProfile[K] | null | undefined) => {
+    const empty =
+      value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+    if (!empty) profile[name] = value;
+  };
+  set("email", loaded.email);
+  set("phone", loaded.phone);
+  set("name", loaded.name);
+  set("givenName", loaded.givenName);
+  set("middleName", loaded.middleName);
+  set("familyName", loaded.familyName);
+  set("picture", loaded.picture);
+  if (typeof loaded.verifiedEmail === "boolean") profile.verifiedEmail = loaded.verifiedEmail;
+  if (typeof loaded.verifiedPhone === "boolean") profile.verifiedPhone = loaded.verifiedPhone;
+  set("roleNames", loaded.roleNames);
+  set(
+    "userTenants",
+    (loaded.userTenants ?? [])
+      .map((tenant) => ({ tenantId: tenant.tenantId, roleNames: [...(tenant.roleNames ?? [])] }))
+      .sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0)),
+  );
+  const custom = loaded.customAttributes ?? {};
+  if (Object.keys(custom).length > 0)
+    profile.customAttributes = custom as Record<string, CustomAttributeValue>;
+  set(
+    "additionalIdentifiers",
+    (loaded.loginIds ?? []).filter((id) => id.toLowerCase() !== loginId.toLowerCase()),
+  );
+  return profile;
+}

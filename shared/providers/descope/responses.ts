@@ -4,13 +4,16 @@ import {
   batchResponseSchema,
   descopeErrorCodes,
   descopeErrorSchema,
+  type LoadedUser,
+  loadResponseSchema,
   type ReturnedUser,
   singleUserResponseSchema,
 } from "./wire.ts";
 
 /** What one step achieved for one operation. */
 export type StepResult =
-  | { result: "done"; userId?: string }
+  /** `loaded`: the user as Descope holds it, after a load. */
+  | { result: "done"; userId?: string; loaded?: LoadedUser }
   | { result: "exists"; reason: string }
   | { result: "notFound"; reason: string }
   | { result: "retry"; reason: string; retryAfterSeconds?: number }
@@ -63,6 +66,14 @@ export function readSingleResponse(json: unknown): StepResult {
   const parsed = singleUserResponseSchema.safeParse(json);
   const userId = parsed.success ? parsed.data.user.userId : undefined;
   return userId ? { result: "done", userId } : { result: "done" };
+}
+
+/** A 2xx answer to a load (`{user}`): the user as Descope holds it. */
+export function readLoadResponse(json: unknown): StepResult {
+  const parsed = loadResponseSchema.safeParse(json);
+  if (!parsed.success) return { result: "retry", reason: "Descope's answer to the user load is unreadable" };
+  const { user } = parsed.data;
+  return { result: "done", loaded: user, ...(user.userId ? { userId: user.userId } : {}) };
 }
 
 /**

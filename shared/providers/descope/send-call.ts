@@ -1,7 +1,13 @@
 import type { Log } from "../../sync/ports.ts";
 import { type BatchCreateOptions, type DescopeCall, toDescopeRequest } from "./batches.ts";
 import type { DescopeSession } from "./client.ts";
-import { classifyHttpError, readBatchResponse, readSingleResponse, type StepResult } from "./responses.ts";
+import {
+  classifyHttpError,
+  readBatchResponse,
+  readLoadResponse,
+  readSingleResponse,
+  type StepResult,
+} from "./responses.ts";
 
 /**
  * Sends one call and tells, per operation it carries, what came of it. A batch Descope refuses as a whole
@@ -27,7 +33,12 @@ export async function sendCall(
   }
   if (!("status" in response)) return forAll(response);
   if (response.status >= 200 && response.status < 300) {
-    if (call.kind === "single") return forAll(readSingleResponse(response.json));
+    if (call.kind === "single")
+      return forAll(
+        call.step.kind === "load" ? readLoadResponse(response.json) : readSingleResponse(response.json),
+      );
+    // A batch delete answers nothing per user: the users are gone, or were already.
+    if (call.kind === "delete") return forAll({ result: "done" });
     const items = call.items.map((item) => ({ id: item.id, loginId: item.user.loginId }));
     return readBatchResponse(response.json, items, call.kind);
   }
@@ -48,13 +59,8 @@ export async function sendCall(
 
 function splitInHalves(call: Exclude<DescopeCall, { kind: "single" }>): DescopeCall[] {
   const middle = Math.ceil(call.items.length / 2);
-  return call.kind === "create"
-    ? [
-        { kind: "create", items: call.items.slice(0, middle) },
-        { kind: "create", items: call.items.slice(middle) },
-      ]
-    : [
-        { kind: "patch", items: call.items.slice(0, middle) },
-        { kind: "patch", items: call.items.slice(middle) },
-      ];
+  return [
+    { ...call, items: call.items.slice(0, middle) },
+    { ...call, items: call.items.slice(middle) },
+  ] as DescopeCall[];
 }

@@ -75,4 +75,30 @@ export const batchResponseSchema = z.looseObject({
   additionalErrors: z.record(z.string(), z.string()).nullish(),
 });
 
+/**
+ * A user as `GET /v1/mgmt/user` returns it (docs load-user; research/descope.md §1.0): Descope returns
+ * empty strings and lists rather than leaving fields out, and every login id in `loginIds`.
+ */
+const loadedUserSchema = z.looseObject({
+  userId: z.string().optional(),
+  loginIds: z.array(z.string()).nullish(),
+  email: z.string().nullish(),
+  verifiedEmail: z.boolean().nullish(),
+  phone: z.string().nullish(),
+  verifiedPhone: z.boolean().nullish(),
+  name: z.string().nullish(),
+  givenName: z.string().nullish(),
+  middleName: z.string().nullish(),
+  familyName: z.string().nullish(),
+  picture: z.string().nullish(),
+  roleNames: z.array(z.string()).nullish(),
+  userTenants: z
+    .array(z.looseObject({ tenantId: z.string(), roleNames: z.array(z.string()).nullish() }))
+    .nullish(),
+  customAttributes: z.record(z.string(), z.unknown()).nullish(),
+  status: z.string().nullish(),
+});
+export type LoadedUser = z.infer<typeof loadedUserSchema>;
+export const loadResponseSchema = z.looseObject({ user: loadedUserSchema });
+
 export const licenseResponseSchema = z.looseObject({ rateLimitTier: z.string().min(1) });

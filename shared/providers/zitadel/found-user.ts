@@ -6,6 +6,8 @@ import { getUserSchema, listUsersSchema, userStates, type ZitadelUser } from "./
 export interface FoundUser {
   userId: string;
   userName: string;
+  /** The user's organisation (its resource owner), when ZITADEL said. */
+  orgId?: string;
   state: string | undefined;
   /**
    * What ZITADEL holds, as a view to diff against. Parts ZITADEL did not return are empty, so they differ
@@ -18,14 +20,16 @@ export interface FoundUser {
 export const isInactiveState = (state: string | undefined) =>
   state === userStates.inactive || state === userStates.locked;
 
-function toFoundUser(user: ZitadelUser): FoundUser | undefined {
+export function toFoundUser(user: ZitadelUser): FoundUser | undefined {
   const userId = user.userId ?? user.id;
   const userName = user.username ?? user.userName;
   if (!userId || !userName || user.state === userStates.deleted) return undefined;
   const { profile, email, phone } = user.human ?? {};
+  const orgId = user.details?.resourceOwner;
   return {
     userId,
     userName,
+    ...(orgId ? { orgId } : {}),
     state: user.state,
     view: {
       userName,

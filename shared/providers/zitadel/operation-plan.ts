@@ -3,11 +3,12 @@ import { applyPatch } from "../../sync/diff.ts";
 import type { PlannedOperation } from "../../sync/plan.ts";
 import { toZitadelPassword, type ZitadelPassword } from "./password.ts";
 import type { UserApi } from "./requests.ts";
+import { zitadelUserIdFor } from "./user-id.ts";
 import { diffViews, toZitadelView, type ViewChange, type ZitadelView } from "./user-view.ts";
 
 /** One piece of work on one ZITADEL user; an update may take several requests. */
 export type Step =
-  | { kind: "create"; view: ZitadelView; password?: ZitadelPassword }
+  | { kind: "create"; view: ZitadelView; password?: ZitadelPassword; userId?: string }
   | { kind: "update"; change: ViewChange }
   | { kind: "status"; active: boolean }
   | { kind: "delete" };
@@ -23,13 +24,26 @@ export type OperationPlan =
       password?: ZitadelPassword;
       /** What ZITADEL holds is unknown (unconfirmed state): find the user and diff from what it holds. */
       verify?: boolean;
+      /** The id a create (first, or after a fallback) gives the user, where the API lets idp-sync choose. */
+      createId?: string;
     }
   | { rejected: string };
 
-type PlanConfig = Pick<ZitadelProviderConfig, "metadataKeys">;
+type PlanConfig = Pick<ZitadelProviderConfig, "metadataKeys" | "orgId">;
 
 /** The steps one planned operation needs. Pure. */
 export function planOperation(operation: PlannedOperation, config: PlanConfig, api: UserApi): OperationPlan {
+  const plan = planSteps(operation, config, api);
+  if ("rejected" in plan || !api.choosesUserId) return plan;
+  const createId = zitadelUserIdFor(operation.person, config.orgId);
+  return {
+    ...plan,
+    createId,
+    steps: plan.steps.map((step) => (step.kind === "create" ? { ...step, userId: createId } : step)),
+  };
+}
+
+function planSteps(operation: PlannedOperation, config: PlanConfig, api: UserApi): OperationPlan {
   switch (operation.op) {
     case "create": {
       const mapped = toZitadelView(operation.user, config);
@@ -71,8 +85,15 @@ export function planOperation(operation: PlannedOperation, config: PlanConfig, a
 const userNameOf = (loginId: string | undefined) => (loginId ? { userName: loginId } : {});
 
 /** Create, then what the create request cannot carry: metadata (v1 import), a deactivation. */
-export function createSteps(view: ZitadelView, password: ZitadelPassword | undefined, api: UserApi): Step[] {
-  const steps: Step[] = [{ kind: "create", view, ...(password ? { password } : {}) }];
+export function createSteps(
+  view: ZitadelView,
+  password: ZitadelPassword | undefined,
+  api: UserApi,
+  userId?: string,
+): Step[] {
+  const steps: Step[] = [
+    { kind: "create", view, ...(password ? { password } : {}), ...(userId ? { userId } : {}) },
+  ];
   if (!api.createsMetadata && Object.keys(view.metadata).length > 0)
     steps.push({ kind: "update", change: { setMetadata: view.metadata, removeMetadata: [] } });
   if (!view.active) steps.push({ kind: "status", active: false });

@@ -21,7 +21,7 @@ export type StatusVerb = "deactivate" | "reactivate" | "lock" | "unlock";
 
 export type RequestConfig = Pick<
   ZitadelProviderConfig,
-  "orgId" | "passwordChangeRequired" | "requestPasswordlessRegistration"
+  "orgId" | "passwordChangeRequired" | "requestPasswordlessRegistration" | "verificationEmail"
 >;
 
 /**
@@ -29,11 +29,21 @@ export type RequestConfig = Pick<
  * (base path /management/v1) and zitadel.user.v2.UserService.
  */
 export interface UserApi {
-  create(view: ZitadelView, password: ZitadelPassword | undefined, config: RequestConfig): ZitadelRequest;
+  /** `userId`: the id the user is created with, where the API lets the caller choose it. */
+  create(
+    view: ZitadelView,
+    password: ZitadelPassword | undefined,
+    config: RequestConfig,
+    userId?: string,
+  ): ZitadelRequest;
   /** Whether `create` carries the metadata, or it must be set afterwards. */
   readonly createsMetadata: boolean;
+  /** Whether `create` takes a caller-chosen user id (v2 AddHumanUser.user_id). */
+  readonly choosesUserId: boolean;
   /** Username, profile, e-mail and phone changes, in as few requests as the API allows. */
-  update(userId: string, change: ViewChange): ZitadelRequest[];
+  update(userId: string, change: ViewChange, config: RequestConfig): ZitadelRequest[];
+  /** Metadata changes: removals first, then the values set. */
+  metadata(userId: string, change: ViewChange): ZitadelRequest[];
   status(userId: string, verb: StatusVerb): ZitadelRequest;
   remove(userId: string): ZitadelRequest;
   /** Lists the human users with this username or e-mail (at most two: a second means ambiguity). */
@@ -75,6 +85,7 @@ export const managementApi: UserApi = {
     },
   }),
   createsMetadata: false,
+  choosesUserId: false,
   update: (userId, change) => [
     ...(change.userName === undefined
       ? []
@@ -110,6 +121,7 @@ export const managementApi: UserApi = {
         ]
       : []),
   ],
+  metadata: (userId, change) => metadataRequests(`${v1}/${id(userId)}/metadata`, change, "v1"),
   status: (userId, verb) => ({ method: "POST", path: `${v1}/${id(userId)}/_${verb}`, json: {} }),
   remove: (userId) => ({ method: "DELETE", path: `${v1}/${id(userId)}` }),
   find: (key) => ({
@@ -127,24 +139,37 @@ const v2Profile = (profile: ZitadelView["profile"]) => ({
   familyName: profile.lastName,
   displayName: profile.displayName,
 });
-const v2Email = (email: ZitadelView["email"]) => ({ email: email.email, ...verified(email.verified) });
+/**
+ * An unverified address makes ZITADEL mail a verification code (sendCode, its default) unless the code is
+ * asked back (returnCode), which idp-sync then drops: no mail (AddHumanUser, UpdateHumanUser; email.proto).
+ */
+const v2Email = (email: ZitadelView["email"], config: RequestConfig) => ({
+  email: email.email,
+  ...(email.verified
+    ? { isVerified: true }
+    : config.verificationEmail === "send"
+      ? { sendCode: {} }
+      : { returnCode: {} }),
+});
 const v2Phone = (phone: NonNullable<ZitadelView["phone"]>) => ({
   phone: phone.phone,
   ...verified(phone.verified),
 });
+const v2User = (userId: string) => `/v2/users/${id(userId)}`;
 
 export const userServiceApi: UserApi = {
-  create: (view, password, config) => {
+  create: (view, password, config, userId) => {
     const metadata = metadataEntries(view.metadata);
     const changeRequired = config.passwordChangeRequired;
     return {
       method: "POST",
       path: "/v2/users/human",
       json: {
+        ...(userId ? { userId } : {}),
         username: view.userName,
         ...(config.orgId ? { organization: { orgId: config.orgId } } : {}),
         profile: v2Profile(view.profile),
-        email: v2Email(view.email),
+        email: v2Email(view.email, config),
         ...(view.phone ? { phone: v2Phone(view.phone) } : {}),
         ...(metadata.length > 0 ? { metadata } : {}),
         ...(password === undefined
@@ -156,21 +181,27 @@ export const userServiceApi: UserApi = {
     };
   },
   createsMetadata: true,
-  update: (userId, change) => {
+  choosesUserId: true,
+  update: (userId, change, config) => {
     const json = {
       ...(change.userName === undefined ? {} : { username: change.userName }),
       ...(change.profile ? { profile: v2Profile(change.profile) } : {}),
-      ...(change.email ? { email: v2Email(change.email) } : {}),
-      // An empty number removes the phone (SetHumanPhone.phone has min_len 0).
-      ...(change.phone === null ? { phone: { phone: "" } } : {}),
+      ...(change.email ? { email: v2Email(change.email, config) } : {}),
       ...(change.phone ? { phone: v2Phone(change.phone) } : {}),
     };
-    return Object.keys(json).length === 0
-      ? []
-      : [{ method: "PUT", path: `/v2/users/human/${id(userId)}`, json }];
+    return [
+      ...(Object.keys(json).length === 0
+        ? []
+        : [{ method: "PUT" as const, path: `/v2/users/human/${id(userId)}`, json }]),
+      // UpdateHumanUser ignores an empty number (internal/command/user_v2_human.go): RemovePhone removes it.
+      ...(change.phone === null
+        ? [{ method: "DELETE" as const, path: `${v2User(userId)}/phone`, json: {} }]
+        : []),
+    ];
   },
-  status: (userId, verb) => ({ method: "POST", path: `/v2/users/${id(userId)}/${verb}`, json: {} }),
-  remove: (userId) => ({ method: "DELETE", path: `/v2/users/${id(userId)}` }),
+  metadata: (userId, change) => metadataRequests(`${v2User(userId)}/metadata`, change, "v2"),
+  status: (userId, verb) => ({ method: "POST", path: `${v2User(userId)}/${verb}`, json: {} }),
+  remove: (userId) => ({ method: "DELETE", path: v2User(userId) }),
   find: (key, config) => ({
     method: "POST",
     path: "/v2/users",
@@ -182,8 +213,19 @@ export const userServiceApi: UserApi = {
       ],
     },
   }),
-  get: (userId) => ({ method: "GET", path: `/v2/users/${id(userId)}` }),
+  get: (userId) => ({ method: "GET", path: v2User(userId) }),
 };
+
+/**
+ * Users of every organisation with this username (v2 ListUsers without an organisation query, whichever
+ * API idp-sync writes with): usernames are unique across the instance by default, so a create can be
+ * refused for a user idp-sync's organisation does not list.
+ */
+export const findInstanceWide = (userName: string): ZitadelRequest => ({
+  method: "POST",
+  path: "/v2/users",
+  json: { query: { limit: 2 }, queries: [keyQuery({ userName })] },
+});
 
 export const userApiFor = (api: ZitadelProviderConfig["api"]): UserApi =>
   api === "v2" ? userServiceApi : managementApi;
@@ -192,31 +234,29 @@ const metadataEntries = (metadata: Record<string, string>) =>
   Object.entries(metadata).map(([key, value]) => ({ key, value: base64(value) }));
 
 /**
- * Metadata changes through the management API's bulk endpoints (BulkSetUserMetadata,
- * BulkRemoveUserMetadata) for both user APIs: the v2 metadata endpoints are absent from the proto
- * version verified, and these still serve v2 users. A bulk removal fails whole (404) when one key is
- * missing already; then the keys are removed one by one, a missing one counting as removed.
+ * Metadata changes: v1 BulkRemoveUserMetadata / BulkSetUserMetadata (`…/metadata/_bulk`), v2
+ * DeleteUserMetadata / SetUserMetadata (`/v2/users/{id}/metadata`, user_service.proto). A removal fails
+ * whole (404) when one key is missing already (BulkRemoveUserMetadata, which v2 shares); then the keys are
+ * removed one by one, a missing one counting as removed.
  */
-export function metadataRequests(userId: string, change: ViewChange): ZitadelRequest[] {
+function metadataRequests(path: string, change: ViewChange, api: "v1" | "v2"): ZitadelRequest[] {
   const entries = metadataEntries(change.setMetadata);
-  const path = `${v1}/${id(userId)}/metadata`;
+  const bulkPath = api === "v1" ? `${path}/_bulk` : path;
+  const removeOne = (key: string): ZitadelRequest =>
+    api === "v1"
+      ? { method: "DELETE", path: `${path}/${encodeURIComponent(key)}`, absentIsDone: true }
+      : { method: "DELETE", path, json: { keys: [key] }, absentIsDone: true };
   return [
     ...(change.removeMetadata.length > 0
       ? [
           {
             method: "DELETE" as const,
-            path: `${path}/_bulk`,
+            path: bulkPath,
             json: { keys: change.removeMetadata },
-            onNotFound: change.removeMetadata.map((key) => ({
-              method: "DELETE" as const,
-              path: `${path}/${encodeURIComponent(key)}`,
-              absentIsDone: true as const,
-            })),
+            onNotFound: change.removeMetadata.map(removeOne),
           },
         ]
       : []),
-    ...(entries.length > 0
-      ? [{ method: "POST" as const, path: `${path}/_bulk`, json: { metadata: entries } }]
-      : []),
+    ...(entries.length > 0 ? [{ method: "POST" as const, path: bulkPath, json: { metadata: entries } }] : []),
   ];
 }

@@ -4,7 +4,8 @@ import { errorBodySchema } from "./wire.ts";
 /** What one request achieved. */
 export type CallResult =
   | { result: "done" }
-  | { result: "exists"; reason: string }
+  /** `idTaken`: the caller-chosen user id is in use (a create that landed before), not the username. */
+  | { result: "exists"; reason: string; idTaken?: true }
   | { result: "notFound"; reason: string }
   /** The user is not in the state the request needs (FailedPrecondition), e.g. already deactivated. */
   | { result: "precondition"; reason: string }
@@ -38,9 +39,17 @@ const grpcCodeNames: Record<number, string> = {
 export interface ZitadelErrorInfo {
   /** The Connect name of the gRPC code, whichever form the body used. */
   code?: string;
+  /**
+   * The id of the place that raised the error, e.g. "COMMAND-3M9ds": the one stable part of an error.
+   * ZITADEL translates messages into the caller's (or the instance's) language, so they are for people.
+   */
+  id?: string;
   /** ZITADEL's message, e.g. "User could not be found (COMMAND-3M9ds)". */
   message: string;
 }
+
+/** The id ZITADEL appends to every message it raises: "… (COMMAND-3M9ds)". */
+const trailingId = /\(([A-Za-z]+-[A-Za-z0-9]+)\)\s*$/;
 
 /** Reads an error body in either form ZITADEL uses; falls back to the start of the raw text. */
 export function readError(response: HttpResponse): ZitadelErrorInfo {
@@ -51,14 +60,31 @@ export function readError(response: HttpResponse): ZitadelErrorInfo {
   // Details repeat the message without its id, or add the untranslated key: only news is kept.
   const detail = details?.find((entry) => entry.message && !message?.includes(entry.message))?.message;
   const text = [message, detail].filter(Boolean).join(": ");
-  return { ...(name ? { code: name } : {}), message: text || response.text.slice(0, 200) };
+  const id =
+    details?.map((entry) => entry.id ?? entry.debug?.id).find(Boolean) ?? trailingId.exec(message ?? "")?.[1];
+  return {
+    ...(name ? { code: name } : {}),
+    ...(id ? { id } : {}),
+    message: text || response.text.slice(0, 200),
+  };
 }
 
 /**
- * ZITADEL refuses updates that change nothing with FailedPrecondition "… not changed"
- * (Errors.User.Email.NotChanged and its siblings); for idp-sync that means the part already matches.
+ * The management API refuses updates that change nothing with FailedPrecondition; for idp-sync that means
+ * the part already matches. Recognised by id, since the message is translated: username COMMAND-6m9gs,
+ * profile COMMAND-2M0fs, e-mail COMMAND-2b7fM, phone COMMAND-wF94r (internal/command/user*.go), and
+ * COMMAND-Uch5e, the id of the same refusal in the newer e-mail and phone commands.
  */
-const notChanged = /not ?changed/i;
+const notChangedIds = new Set([
+  "COMMAND-6m9gs",
+  "COMMAND-2M0fs",
+  "COMMAND-2b7fM",
+  "COMMAND-wF94r",
+  "COMMAND-Uch5e",
+]);
+
+/** AddHumanUser with a user id already in use (internal/command/user_v2_human.go): FailedPrecondition. */
+export const userIdTakenId = "COMMAND-7yiox1isql";
 
 /** Classifies an answer by its HTTP status first, then by the gRPC code ZITADEL put in the body. */
 export function classifyResponse(response: HttpResponse): CallResult {
@@ -81,9 +107,10 @@ export function classifyResponse(response: HttpResponse): CallResult {
       ? { result: "retry", reason }
       : { result: "retry", reason, retryAfterSeconds: response.retryAfterSeconds };
   if (status === 404) return { result: "notFound", reason };
+  if (error.id === userIdTakenId) return { result: "exists", reason, idTaken: true };
   if (status === 409 || error.code === "already_exists") return { result: "exists", reason };
   if (error.code === "failed_precondition" || status === 412) {
-    return notChanged.test(error.message) ? { result: "done" } : { result: "precondition", reason };
+    return error.id && notChangedIds.has(error.id) ? { result: "done" } : { result: "precondition", reason };
   }
   return { result: "rejected", reason };
 }

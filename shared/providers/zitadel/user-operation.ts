@@ -3,7 +3,7 @@ import type { Log, OperationOutcome } from "../../sync/ports.ts";
 import type { ZitadelSession } from "./client.ts";
 import { type FoundUser, isInactiveState, readFoundUser, readFoundUsers } from "./found-user.ts";
 import { changeSteps, createSteps, type OperationPlan, type Step } from "./operation-plan.ts";
-import { metadataRequests, type UserApi, type UserKey, type ZitadelRequest } from "./requests.ts";
+import { findInstanceWide, type UserApi, type UserKey, type ZitadelRequest } from "./requests.ts";
 import { type CallFailure, type CallResult, classifyResponse } from "./responses.ts";
 import { diffViews } from "./user-view.ts";
 import { createdUserSchema, userStates } from "./wire.ts";
@@ -20,7 +20,7 @@ export interface UserOperationDeps {
   api: UserApi;
   config: Pick<
     ZitadelProviderConfig,
-    "name" | "orgId" | "passwordChangeRequired" | "requestPasswordlessRegistration"
+    "name" | "orgId" | "passwordChangeRequired" | "requestPasswordlessRegistration" | "verificationEmail"
   >;
   log: Log;
   person: string;
@@ -68,7 +68,7 @@ export class UserOperation {
     const { api, config } = this.#deps;
     switch (step.kind) {
       case "create": {
-        const request = api.create(step.view, step.password, config);
+        const request = api.create(step.view, step.password, config, step.userId);
         const response = await this.#deps.session.send(request);
         if (!("status" in response)) return response;
         const result = classifyResponse(response);
@@ -80,8 +80,8 @@ export class UserOperation {
       }
       case "update": {
         for (const request of [
-          ...api.update(userId, step.change),
-          ...metadataRequests(userId, step.change),
+          ...api.update(userId, step.change, config),
+          ...api.metadata(userId, step.change),
         ]) {
           const result = await this.#call(request);
           if (result.result !== "done") return result;
@@ -146,6 +146,7 @@ export class UserOperation {
         return undefined;
       case "exists":
         if (step.kind !== "create") return rejected(`${label}: ${result.reason}`);
+        if (result.idTaken && step.userId) return this.#adoptOwn(step.userId, `${label}: ${result.reason}`);
         return this.#adopt(`${label}: ${result.reason}`);
       case "notFound":
         if (step.kind === "delete") return applied(this.#userId);
@@ -159,7 +160,32 @@ export class UserOperation {
     }
   }
 
-  /** After "already exists" on create: take over the user of that username with the wanted state. */
+  /**
+   * After "already existing" for the id idp-sync derives from the person: an earlier create landed (its
+   * answer was lost). That user is this person's: read it and make it the wanted state.
+   */
+  async #adoptOwn(userId: string, reason: string): Promise<Settled | undefined> {
+    const target = this.#plan.target;
+    if (!target || this.#fallbacks.has("adopt")) return retry(`${reason} (after a fallback)`);
+    this.#fallbacks.add("adopt");
+    const { api, session } = this.#deps;
+    const response = await session.send(api.get(userId));
+    if (!("status" in response)) return settleFailure("read the user created earlier", response);
+    const read = classifyResponse(response);
+    if (read.result !== "done") return settleFailure("read the user created earlier", read);
+    const user = readFoundUser(response.json);
+    if (!user) return retry("read the user created earlier: ZITADEL's answer is unreadable");
+    this.#log("taking over the ZITADEL user an earlier create made");
+    this.#userId = userId;
+    this.#steps = changeSteps(diffViews(user.view, target));
+    return undefined;
+  }
+
+  /**
+   * After "already exists" on create (the username): take over the user of that username in this
+   * organisation with the wanted state. Usernames are unique across the whole instance by default, so the
+   * holder may be a user of another organisation: a conflict only an operator can resolve.
+   */
   async #adopt(reason: string): Promise<Settled | undefined> {
     const target = this.#plan.target;
     if (!target) return rejected(reason);
@@ -168,12 +194,12 @@ export class UserOperation {
     const search = await this.#find([{ userName: target.userName }]);
     if (!("found" in search)) return search;
     if (!search.found) {
-      // Another user may hold the e-mail: a conflict only an operator can resolve (never matched on e-mail).
-      const holder = await this.#find([{ email: target.email.email }]);
+      const holder = await this.#findElsewhere(target.userName);
       if (!("found" in holder)) return holder;
       if (holder.found)
         return rejected(
-          `${reason}; its e-mail belongs to ZITADEL user ${holder.found.userId} ("${holder.found.userName}")`,
+          `${reason}; the username "${target.userName}" belongs to ZITADEL user ${holder.found.userId} of ` +
+            `organisation ${holder.found.orgId ?? "(unknown)"}: usernames are unique across the instance`,
         );
       // ZITADEL's search reads projections that lag behind writes: the holder may just not be listed yet.
       return retry(`${reason}; no user named "${target.userName}" is listed (yet)`);
@@ -182,6 +208,18 @@ export class UserOperation {
     this.#userId = search.found.userId;
     this.#steps = changeSteps(diffViews(search.found.view, target));
     return undefined;
+  }
+
+  /** The human user of another organisation holding `userName`, if one is listed. */
+  async #findElsewhere(userName: string): Promise<{ found: FoundUser | undefined } | Settled> {
+    const label = "find the username in other organisations";
+    const response = await this.#deps.session.send(findInstanceWide(userName));
+    if (!("status" in response)) return settleFailure(label, response);
+    const result = classifyResponse(response);
+    if (result.result !== "done") return settleFailure(label, result);
+    const users = readFoundUsers(response.json, { userName });
+    if (!users) return retry(`${label}: ZITADEL's answer is unreadable`);
+    return { found: users.find((user) => user.orgId !== this.#deps.config.orgId) };
   }
 
   /**
@@ -208,7 +246,7 @@ export class UserOperation {
     this.#fallbacks.add("recreate");
     this.#log("creating the ZITADEL user anew");
     this.#userId = undefined;
-    this.#steps = createSteps(target, this.#plan.password, this.#deps.api);
+    this.#steps = createSteps(target, this.#plan.password, this.#deps.api, this.#plan.createId);
     return undefined;
   }
 
@@ -244,7 +282,7 @@ export class UserOperation {
     this.#fallbacks.add("recreate");
     this.#log("creating the ZITADEL user anew");
     this.#userId = undefined;
-    this.#steps = createSteps(target, this.#plan.password, this.#deps.api);
+    this.#steps = createSteps(target, this.#plan.password, this.#deps.api, this.#plan.createId);
     return undefined;
   }
 

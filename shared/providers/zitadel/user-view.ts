@@ -29,25 +29,31 @@ export type ViewResult = { view: ZitadelView } | { rejected: string };
  * middleName, picture, roles and tenants have no ZITADEL user field and are not sent.
  */
 export function toZitadelView(user: CanonicalUser, config: ZitadelMappingConfig): ViewResult {
-  if (!user.loginId) return { rejected: "ZITADEL requires a username: this user has no loginId" };
-  if (!user.email) return { rejected: "ZITADEL requires an e-mail address: this user has none" };
-  const names = namesOf(user);
-  if (!names)
-    return {
-      rejected:
-        "ZITADEL requires a first and a last name: this user has neither givenName and familyName " +
-        "nor a displayName of at least two words to take them from",
-    };
+  const missing = missingForZitadel(user);
+  if (missing !== undefined) return { rejected: missing };
+  const names = namesOf(user) as NonNullable<ReturnType<typeof namesOf>>;
   return {
     view: {
-      userName: user.loginId,
+      userName: user.loginId as string,
       profile: { ...names, displayName: user.displayName || `${names.firstName} ${names.lastName}` },
-      email: { email: user.email, verified: user.emailVerified === true },
+      email: { email: user.email as string, verified: user.emailVerified === true },
       ...(user.phone ? { phone: { phone: user.phone, verified: user.phoneVerified === true } } : {}),
       metadata: toMetadata(user, config.metadataKeys),
       active: user.active !== false,
     },
   };
+}
+
+/** What ZITADEL requires that the user lacks (a username, an e-mail, first and last names), if anything. */
+export function missingForZitadel(user: CanonicalUser): string | undefined {
+  if (!user.loginId) return "ZITADEL requires a username: this user has no loginId";
+  if (!user.email) return "ZITADEL requires an e-mail address: this user has none";
+  if (!namesOf(user))
+    return (
+      "ZITADEL requires a first and a last name: this user has neither givenName and familyName " +
+      "nor a displayName of at least two words to take them from"
+    );
+  return undefined;
 }
 
 function namesOf(user: CanonicalUser): { firstName: string; lastName: string } | undefined {
@@ -95,7 +101,11 @@ export function diffViews(before: ZitadelView | undefined, after: ZitadelView): 
   const change: ViewChange = { setMetadata: {}, removeMetadata: [] };
   if (before?.userName !== after.userName) change.userName = after.userName;
   if (!isDeepStrictEqual(before?.profile, after.profile)) change.profile = after.profile;
-  if (!isDeepStrictEqual(before?.email, after.email)) change.email = after.email;
+  // ZITADEL cannot take a verification back: the same address sent unverified is ignored (v2) or refused
+  // as not changed (v1). Only a new address, or a newly verified one, is a change it makes.
+  const unverifiesOnly =
+    before?.email.email === after.email.email && before.email.verified && !after.email.verified;
+  if (!isDeepStrictEqual(before?.email, after.email) && !unverifiesOnly) change.email = after.email;
   if (!isDeepStrictEqual(before?.phone, after.phone)) {
     if (after.phone) change.phone = after.phone;
     else if (before?.phone) change.phone = null;

@@ -13,7 +13,16 @@ import { z } from "zod";
 export const errorBodySchema = z.looseObject({
   code: z.union([z.int(), z.string()]).optional(),
   message: z.string().optional(),
-  details: z.array(z.looseObject({ id: z.string().optional(), message: z.string().optional() })).optional(),
+  details: z
+    .array(
+      z.looseObject({
+        id: z.string().optional(),
+        message: z.string().optional(),
+        // Connect bodies carry the ErrorDetail base64 in `value` and readable in `debug`.
+        debug: z.looseObject({ id: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** ImportHumanUserResponse (v1) and AddHumanUserResponse (v2) both carry the new user's id. */
@@ -44,6 +53,8 @@ export const zitadelUserSchema = z.looseObject({
   userName: z.string().optional(),
   username: z.string().optional(),
   state: z.string().optional(),
+  /** v1 and v2 ObjectDetails: `resourceOwner` is the user's organisation. */
+  details: z.looseObject({ resourceOwner: z.string().optional() }).optional(),
   human: z
     .looseObject({
       profile: profileSchema.optional(),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fetch } from "../../../shared/http/request.ts";
 import { FakeClock } from "../../simulators/descope/fake-clock.ts";
-import { createOp, type Harness, startHarness } from "./harness.ts";
+import { createOp, type Harness, startHarness, statusOp } from "./harness.ts";
 
 let harness: Harness | undefined;
 afterEach(() => harness?.sim.close());
@@ -43,6 +43,30 @@ describe("Descope provider: pacing", () => {
     // …and uses most of it: 250 calls at up to 100 a minute take at least a minute and a half.
     expect(clock.now() - started).toBeGreaterThanOrEqual(1.5 * minute);
     expect(clock.now() - started).toBeLessThan(3 * minute);
+  });
+
+  it("paces the other user paths to the conservative published budget (200 per 60 s)", async () => {
+    const clock = new FakeClock();
+    const times: number[] = [];
+    const patchFetch: Fetch = (input, init) => {
+      if (String(input).endsWith("/v1/mgmt/user/patch/batch")) times.push(clock.now());
+      return fetch(input, init);
+    };
+    harness = await startHarness({
+      clock,
+      fetch: patchFetch,
+      sim: { rateLimits: false },
+      config: { maxUsersPerBatch: 1 },
+    });
+    await harness.provider.apply(creates(450));
+    const deactivations = Array.from({ length: 450 }, (_, index) =>
+      statusOp(`p${index}`, { user: { loginId: `u${index}` } }, false),
+    );
+    const outcomes = await harness.provider.apply(deactivations);
+    expect(outcomes.every((outcome) => outcome.result === "applied")).toBe(true);
+    expect(times).toHaveLength(450);
+    expect(busiestMinute(times)).toBeLessThanOrEqual(200);
+    expect(busiestMinute(times)).toBeGreaterThan(150);
   });
 
   it("divides the budget by the number of sync processes that may run at once", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { HashedPassword } from "../../../shared/model/user.ts";
+import type { CanonicalUser, HashedPassword } from "../../../shared/model/user.ts";
 import { managementKey } from "../../simulators/descope/http.ts";
 import {
   createOp,
@@ -39,7 +39,7 @@ const ann = {
 };
 
 /** Creates `user` through the provider and returns what the core would record as acknowledged. */
-const created = async (h: Harness, user: typeof ann | { loginId: string }) => {
+const created = async (h: Harness, user: CanonicalUser) => {
   const [outcome] = await h.provider.apply([createOp("p", user)]);
   if (outcome?.result !== "applied") throw new Error(`create failed: ${JSON.stringify(outcome)}`);
   return { user, userId: outcome.userId as string };
@@ -290,6 +290,92 @@ describe("Descope provider: patch, status, delete", () => {
     });
   });
 
+  it("after an unconfirmed call, loads the user and patches the difference, keeping what others granted", async () => {
+    const h = await start();
+    const bo = await created(h, { loginId: "bo", email: "bo@example.com", givenName: "Bo" });
+    // Granted in Descope by someone else: idp-sync manages no roles, tenants or attributes for Bo.
+    await fetch(`${h.sim.url}/v1/mgmt/user/patch`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${secretValue}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        loginId: "bo",
+        roleNames: ["admin"],
+        userTenants: [{ tenantId: "t-x", roleNames: ["owner"] }],
+        customAttributes: { badge: "B-7" },
+      }),
+    });
+    const before = h.sim.requests().length;
+    const unconfirmed = { ...bo, unconfirmed: true };
+    expect(await h.provider.apply([patchOp("p", unconfirmed, { givenName: "Bob" })])).toEqual([
+      { person: "p", result: "applied", userId: bo.userId },
+    ]);
+    expect(
+      h.sim
+        .requests()
+        .slice(before)
+        .map((request) => [request.method, request.path, request.body]),
+    ).toEqual([
+      ["GET", "/v1/mgmt/user?loginId=bo", undefined],
+      ["PATCH", "/v1/mgmt/user/patch/batch", { users: [{ loginId: "bo", givenName: "Bob" }] }],
+    ]);
+    expect(stored(h, "bo")).toMatchObject({
+      givenName: "Bob",
+      roleNames: ["admin"],
+      userTenants: [expect.objectContaining({ tenantId: "t-x", roleNames: ["owner"] })],
+      customAttributes: { badge: "B-7" },
+    });
+
+    // When Descope already holds the wanted user (the lost call took effect), the load is all it costs.
+    const again = h.sim.requests().length;
+    await h.provider.apply([patchOp("p", { ...unconfirmed, user: { ...bo.user, givenName: "Bob" } }, {})]);
+    expect(
+      h.sim
+        .requests()
+        .slice(again)
+        .map((request) => request.method),
+    ).toEqual(["GET"]);
+  });
+
+  it("overwrites after an unconfirmed call only when configured to", async () => {
+    const h = await start({ config: { afterUnconfirmed: "overwrite" } });
+    const bo = await created(h, { loginId: "bo", givenName: "Bo" });
+    await h.provider.apply([patchOp("p", { ...bo, unconfirmed: true }, { givenName: "Bob" })]);
+    expect(h.requestsTo("/v1/mgmt/user/update").map((request) => request.body)).toEqual([
+      { loginId: "bo", givenName: "Bob" },
+    ]);
+  });
+
+  it("confirms removals Descope's patch may ignore, and refuses to record them when it did", async () => {
+    const employee = { loginId: "E-1", email: "ann@example.com", emailVerified: true, employeeNumber: "7" };
+    const config = { additionalIdentifiersFrom: ["employeeNumber"] as const };
+    const honouring = await start({ config });
+    const current = await created(honouring, employee);
+    expect(
+      await honouring.provider.apply([patchOp("p", current, { employeeNumber: null, emailVerified: false })]),
+    ).toEqual([{ person: "p", result: "applied", userId: current.userId }]);
+    const calls = honouring.sim.requests().map((request) => `${request.method} ${request.path}`);
+    expect(calls.slice(-2)).toEqual(["PATCH /v1/mgmt/user/patch/batch", "GET /v1/mgmt/user?loginId=E-1"]);
+    expect(stored(honouring, "E-1")).toMatchObject({ loginIds: ["E-1"], verifiedEmail: false });
+    await honouring.sim.close();
+
+    const ignoring = await start({
+      config,
+      sim: { patchIgnores: ["emptyAdditionalIdentifiers", "unverifyEmail"] },
+    });
+    const held = await created(ignoring, employee);
+    expect(
+      await ignoring.provider.apply([patchOp("p", held, { employeeNumber: null, emailVerified: false })]),
+    ).toEqual([
+      {
+        person: "p",
+        result: "rejected",
+        reason:
+          "Descope kept additional login ids 7 and the e-mail verification after a patch that removed them " +
+          "(its patch may ignore such removals): change them in the Descope console, or use the full update",
+      },
+    ]);
+  });
+
   it("changes the loginId first, then patches under the new one", async () => {
     const h = await start();
     const current = await created(h, ann);
@@ -372,21 +458,30 @@ describe("Descope provider: patch, status, delete", () => {
     expect(stored(h, "ghost2")?.status).toBe("disabled");
   });
 
-  it("sets status through the batch patch and deletes, a missing user counting as deleted", async () => {
+  it("sets status through the batch patch; deletes through delete/batch by user id, else by loginId", async () => {
     const h = await start();
     const current = await created(h, ann);
+    const bo = await created(h, { loginId: "bo" });
     expect(await h.provider.apply([statusOp("p", current, false)])).toEqual([
       { person: "p", result: "applied", userId: current.userId },
     ]);
     expect(stored(h, "ann@example.com")?.status).toBe("disabled");
     expect(
-      await h.provider.apply([deleteOp("p", current), deleteOp("q", { user: { loginId: "nobody" } })]),
+      await h.provider.apply([
+        deleteOp("p", current),
+        deleteOp("b", bo),
+        deleteOp("q", { user: { loginId: "nobody" } }),
+      ]),
     ).toEqual([
       { person: "p", result: "applied", userId: current.userId },
+      { person: "b", result: "applied", userId: bo.userId },
       { person: "q", result: "applied" },
     ]);
+    expect(h.requestsTo("/v1/mgmt/user/delete/batch").map((request) => request.body)).toEqual([
+      { userIds: [current.userId, bo.userId] },
+    ]);
+    // Without a Descope id, a user is deleted by loginId; a missing user counts as deleted.
     expect(h.requestsTo("/v1/mgmt/user/delete").map((request) => [request.body, request.status])).toEqual([
-      [{ loginId: "ann@example.com" }, 200],
       [{ loginId: "nobody" }, 400],
     ]);
     expect(h.sim.users()).toEqual([]);

@@ -70,7 +70,9 @@ describe("planOperation", () => {
 
   it("addresses a user by its Descope id when no loginId was acknowledged, and keeps a cleared loginId", () => {
     const byId = { user: { givenName: "Ann" }, userId: "U1" };
-    expect(steps({ op: "delete", person: "p", current: byId })).toEqual([{ kind: "delete", loginId: "U1" }]);
+    expect(steps({ op: "delete", person: "p", current: byId })).toEqual([
+      { kind: "delete", loginId: "U1", userId: "U1" },
+    ]);
     expect(steps({ op: "patch", person: "p", current, changes: { loginId: null } })).toEqual([]);
   });
 

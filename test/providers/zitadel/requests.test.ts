@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  findInstanceWide,
   managementApi,
-  metadataRequests,
   type RequestConfig,
   userServiceApi,
 } from "../../../shared/providers/zitadel/requests.ts";
@@ -19,6 +19,7 @@ const config: RequestConfig = {
   orgId: "org-1",
   passwordChangeRequired: true,
   requestPasswordlessRegistration: false,
+  verificationEmail: "off",
 };
 const noChange = { setMetadata: {}, removeMetadata: [] };
 
@@ -54,13 +55,17 @@ describe("ZITADEL requests: management API (v1)", () => {
 
   it("updates each changed part at its own endpoint, username first", () => {
     expect(
-      managementApi.update("u/1", {
-        ...noChange,
-        userName: "ann.e",
-        profile: view.profile,
-        email: { email: "new@example.com", verified: false },
-        phone: { phone: "+41790000001", verified: true },
-      }),
+      managementApi.update(
+        "u/1",
+        {
+          ...noChange,
+          userName: "ann.e",
+          profile: view.profile,
+          email: { email: "new@example.com", verified: false },
+          phone: { phone: "+41790000001", verified: true },
+        },
+        config,
+      ),
     ).toEqual([
       { method: "PUT", path: "/management/v1/users/u%2F1/username", json: { userName: "ann.e" } },
       {
@@ -79,10 +84,10 @@ describe("ZITADEL requests: management API (v1)", () => {
         json: { phone: "+41790000001", isPhoneVerified: true },
       },
     ]);
-    expect(managementApi.update("1", { ...noChange, phone: null })).toEqual([
+    expect(managementApi.update("1", { ...noChange, phone: null }, config)).toEqual([
       { method: "DELETE", path: "/management/v1/users/1/phone", absentIsDone: true },
     ]);
-    expect(managementApi.update("1", noChange)).toEqual([]);
+    expect(managementApi.update("1", noChange, config)).toEqual([]);
   });
 
   it("changes status, deletes, finds by username and reads a user", () => {
@@ -107,10 +112,11 @@ describe("ZITADEL requests: management API (v1)", () => {
 
 describe("ZITADEL requests: user service (v2)", () => {
   it("adds a human user with organisation, metadata and password (AddHumanUserRequest)", () => {
-    expect(userServiceApi.create(view, { password: "pw" }, config)).toEqual({
+    expect(userServiceApi.create(view, { password: "pw" }, config, "idp-sync-1")).toEqual({
       method: "POST",
       path: "/v2/users/human",
       json: {
+        userId: "idp-sync-1",
         username: "ann",
         organization: { orgId: "org-1" },
         profile: { givenName: "Ann", familyName: "Example", displayName: "Ann E." },
@@ -131,33 +137,54 @@ describe("ZITADEL requests: user service (v2)", () => {
       hashedPassword: { hash: "$2y$12$x", changeRequired: true },
     });
     expect(userServiceApi.createsMetadata).toBe(true);
+    expect(userServiceApi.choosesUserId).toBe(true);
   });
 
-  it("updates the changed parts in one UpdateHumanUser request; an empty number removes the phone", () => {
+  it("asks for an unverified address's code back unless configured to let ZITADEL mail it", () => {
+    const unverified = { ...view, email: { email: "ann@example.com", verified: false } };
+    expect(userServiceApi.create(unverified, undefined, config).json).toMatchObject({
+      email: { email: "ann@example.com", returnCode: {} },
+    });
+    const sending = { ...config, verificationEmail: "send" as const };
+    expect(userServiceApi.create(unverified, undefined, sending).json).toMatchObject({
+      email: { email: "ann@example.com", sendCode: {} },
+    });
+    expect(userServiceApi.update("1", { ...noChange, email: unverified.email }, sending)).toEqual([
+      {
+        method: "PUT",
+        path: "/v2/users/human/1",
+        json: { email: { email: "ann@example.com", sendCode: {} } },
+      },
+    ]);
+  });
+
+  it("updates the changed parts in one UpdateHumanUser request; RemovePhone removes the phone", () => {
     expect(
-      userServiceApi.update("1", {
-        ...noChange,
-        userName: "ann.e",
-        email: { email: "new@example.com", verified: false },
-      }),
+      userServiceApi.update(
+        "1",
+        {
+          ...noChange,
+          userName: "ann.e",
+          email: { email: "new@example.com", verified: false },
+        },
+        config,
+      ),
     ).toEqual([
       {
         method: "PUT",
         path: "/v2/users/human/1",
-        json: { username: "ann.e", email: { email: "new@example.com" } },
+        json: { username: "ann.e", email: { email: "new@example.com", returnCode: {} } },
       },
     ]);
-    expect(userServiceApi.update("1", { ...noChange, profile: view.profile, phone: null })).toEqual([
+    expect(userServiceApi.update("1", { ...noChange, profile: view.profile, phone: null }, config)).toEqual([
       {
         method: "PUT",
         path: "/v2/users/human/1",
-        json: {
-          profile: { givenName: "Ann", familyName: "Example", displayName: "Ann E." },
-          phone: { phone: "" },
-        },
+        json: { profile: { givenName: "Ann", familyName: "Example", displayName: "Ann E." } },
       },
+      { method: "DELETE", path: "/v2/users/1/phone", json: {} },
     ]);
-    expect(userServiceApi.update("1", { ...noChange, setMetadata: { a: "b" } })).toEqual([]);
+    expect(userServiceApi.update("1", { ...noChange, setMetadata: { a: "b" } }, config)).toEqual([]);
   });
 
   it("changes status, deletes, lists by username within the organisation and reads a user", () => {
@@ -183,9 +210,11 @@ describe("ZITADEL requests: user service (v2)", () => {
   });
 });
 
-describe("ZITADEL requests: metadata (management API for both)", () => {
-  it("removes keys in bulk, falling back to one key at a time, then sets values base64-encoded", () => {
-    expect(metadataRequests("1", { setMetadata: { title: "CTO" }, removeMetadata: ["a", "b/c"] })).toEqual([
+describe("ZITADEL requests: metadata", () => {
+  const change = { setMetadata: { title: "CTO" }, removeMetadata: ["a", "b/c"] };
+
+  it("v1: removes keys in bulk, falling back to one key at a time, then sets values base64-encoded", () => {
+    expect(managementApi.metadata("1", change)).toEqual([
       {
         method: "DELETE",
         path: "/management/v1/users/1/metadata/_bulk",
@@ -201,6 +230,32 @@ describe("ZITADEL requests: metadata (management API for both)", () => {
         json: { metadata: [{ key: "title", value: "Q1RP" }] },
       },
     ]);
-    expect(metadataRequests("1", noChange)).toEqual([]);
+    expect(managementApi.metadata("1", noChange)).toEqual([]);
+  });
+
+  it("v2: DeleteUserMetadata and SetUserMetadata, not the deprecated v1 bulk endpoints", () => {
+    expect(userServiceApi.metadata("1", change)).toEqual([
+      {
+        method: "DELETE",
+        path: "/v2/users/1/metadata",
+        json: { keys: ["a", "b/c"] },
+        onNotFound: [
+          { method: "DELETE", path: "/v2/users/1/metadata", json: { keys: ["a"] }, absentIsDone: true },
+          { method: "DELETE", path: "/v2/users/1/metadata", json: { keys: ["b/c"] }, absentIsDone: true },
+        ],
+      },
+      { method: "POST", path: "/v2/users/1/metadata", json: { metadata: [{ key: "title", value: "Q1RP" }] } },
+    ]);
+  });
+
+  it("looks a username up across every organisation (no organisation query)", () => {
+    expect(findInstanceWide("ann")).toEqual({
+      method: "POST",
+      path: "/v2/users",
+      json: {
+        query: { limit: 2 },
+        queries: [{ userNameQuery: { userName: "ann", method: "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE" } }],
+      },
+    });
   });
 });

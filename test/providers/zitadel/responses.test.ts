@@ -15,21 +15,29 @@ const gateway = (code: number, message: string, id: string, key = message) => ({
   message: id ? `${message} (${id})` : message,
   details: [{ "@type": "type.googleapis.com/zitadel.v1.ErrorDetail", id, message: key }],
 });
-const connect = (code: string, message: string) => ({
+const connect = (code: string, message: string, id = "") => ({
   code,
-  message,
-  details: [{ type: "zitadel.v1.ErrorDetail", value: "e30=", debug: {} }],
+  message: id ? `${message} (${id})` : message,
+  details: [{ type: "zitadel.v1.ErrorDetail", value: "e30=", debug: id ? { id, message } : {} }],
 });
 
 describe("ZITADEL responses: error bodies", () => {
   it("reads grpc-gateway bodies (numeric code) and Connect bodies (named code) alike", () => {
     expect(readError(answer(404, gateway(5, "User could not be found", "COMMAND-3M9ds")))).toEqual({
       code: "not_found",
+      id: "COMMAND-3M9ds",
       message: "User could not be found (COMMAND-3M9ds)",
     });
-    expect(readError(answer(404, connect("not_found", "User could not be found")))).toEqual({
+    expect(readError(answer(404, connect("not_found", "User could not be found", "QUERY-Dfbg2")))).toEqual({
       code: "not_found",
-      message: "User could not be found",
+      id: "QUERY-Dfbg2",
+      message: "User could not be found (QUERY-Dfbg2)",
+    });
+    // Without details, the id still closes the message.
+    expect(readError(answer(404, { code: 5, message: "Benutzer nicht gefunden (QUERY-Dfbg2)" }))).toEqual({
+      code: "not_found",
+      id: "QUERY-Dfbg2",
+      message: "Benutzer nicht gefunden (QUERY-Dfbg2)",
     });
   });
 
@@ -43,6 +51,7 @@ describe("ZITADEL responses: error bodies", () => {
       ),
     ).toEqual({
       code: "failed_precondition",
+      id: "COMMAND-5M0sf",
       message: "User is already deactivated (COMMAND-5M0sf): Errors.User.AlreadyInactive",
     });
   });
@@ -79,14 +88,29 @@ describe("ZITADEL responses: classification", () => {
     });
   });
 
-  it("takes 'not changed' refusals as done: the part already has the value", () => {
-    expect(classifyResponse(answer(400, gateway(9, "Email not changed", "COMMAND-2b7fM")))).toEqual({
-      result: "done",
-    });
+  it("takes 'not changed' refusals as done by their id, in whatever language the message is", () => {
+    for (const id of ["COMMAND-6m9gs", "COMMAND-2M0fs", "COMMAND-2b7fM", "COMMAND-wF94r", "COMMAND-Uch5e"])
+      expect(classifyResponse(answer(400, gateway(9, "Wert wurde nicht geändert", id)))).toEqual({
+        result: "done",
+      });
     expect(
-      classifyResponse(answer(400, connect("failed_precondition", "Errors.User.Profile.NotChanged"))),
-    ).toEqual({
-      result: "done",
+      classifyResponse(
+        answer(400, connect("failed_precondition", "Profil wurde nicht geändert", "COMMAND-2M0fs")),
+      ),
+    ).toEqual({ result: "done" });
+    // English words are no evidence: an unknown id is a refusal.
+    expect(classifyResponse(answer(400, gateway(9, "Email not changed", "COMMAND-other")))).toMatchObject({
+      result: "precondition",
+    });
+  });
+
+  it("tells a caller-chosen user id in use (FailedPrecondition COMMAND-7yiox1isql) from a taken username", () => {
+    expect(
+      classifyResponse(answer(400, gateway(9, "Benutzer existiert bereits", "COMMAND-7yiox1isql"))),
+    ).toMatchObject({ result: "exists", idTaken: true });
+    expect(classifyResponse(answer(409, gateway(6, "User already exists", "V3-DKcYh")))).toEqual({
+      result: "exists",
+      reason: "ZITADEL answered HTTP 409 already_exists (User already exists (V3-DKcYh))",
     });
   });
 

@@ -6,7 +6,7 @@ import {
 } from "../../../local/simulators/zitadel/simulator.ts";
 import { signJwtProfileAssertion } from "../../../shared/providers/zitadel/jwt-profile.ts";
 import { FakeClock } from "../descope/fake-clock.ts";
-import { call, importBody, orgId, pat, serviceAccountKey } from "./http.ts";
+import { authorization, call, importBody, orgId, pat, serviceAccountKey } from "./http.ts";
 
 let sim: ZitadelSimulator | undefined;
 afterEach(() => sim?.close());
@@ -150,19 +150,67 @@ describe("ZITADEL simulator: management API (v1)", () => {
     });
   });
 
-  it("keeps usernames and e-mails unique per organisation, ignoring case (409 ALREADY_EXISTS)", async () => {
-    const s = await start();
+  it("keeps usernames unique across the instance, ignoring case (409 V3-DKcYh); e-mails may repeat", async () => {
+    const s = await start({ otherOrgIds: ["other-org"] });
     await imported(s, "ann@example.com");
     const sameName = await call(s, "POST", `${v1}/human/_import`, importBody("ANN@example.com"));
     expect(sameName.status).toBe(409);
-    expect(sameName.json).toMatchObject({ code: 6, message: "User already exists (COMMAND-k2m9s)" });
-    const sameEmail = await call(
+    expect(sameName.json).toMatchObject({ code: 6, message: "User already exists (V3-DKcYh)" });
+    const otherOrg = await call(s, "POST", `${v1}/human/_import`, importBody("ann@example.com"), {
+      authorization,
+      "x-zitadel-orgid": "other-org",
+    });
+    expect(otherOrg.status).toBe(409);
+    // ZITADEL has no uniqueness rule for e-mail addresses.
+    await imported(s, "ann2", { email: { email: "Ann@Example.com", isEmailVerified: true } });
+    expect(s.users().map((user) => user.username)).toEqual(["ann@example.com", "ann2"]);
+  });
+
+  it("scopes usernames to the organisation when the domain policy does", async () => {
+    const s = await start({ otherOrgIds: ["other-org"], orgScopedUserNames: true });
+    await imported(s, "ann");
+    const otherOrg = await call(s, "POST", `${v1}/human/_import`, importBody("ann"), {
+      authorization,
+      "x-zitadel-orgid": "other-org",
+    });
+    expect(otherOrg.status).toBe(200);
+    expect(s.users().map((user) => user.organizationId)).toEqual([orgId, "other-org"]);
+  });
+
+  it("answers errors in the caller's language (Accept-Language), else the instance's; the id stays", async () => {
+    const s = await start();
+    const id = await imported(s, "ann");
+    const german = await call(
       s,
-      "POST",
-      `${v1}/human/_import`,
-      importBody("ann2", { email: { email: "Ann@Example.com" } }),
+      "PUT",
+      `${v1}/${id}/username`,
+      { userName: "ann" },
+      {
+        authorization,
+        "accept-language": "de-CH, en;q=0.5",
+      },
     );
-    expect(sameEmail.status).toBe(409);
+    expect(german.json).toEqual({
+      code: 9,
+      message: "Benutzername wurde nicht geändert (COMMAND-6m9gs)",
+      details: [
+        {
+          "@type": "type.googleapis.com/zitadel.v1.ErrorDetail",
+          id: "COMMAND-6m9gs",
+          message: "Benutzername wurde nicht geändert",
+        },
+      ],
+    });
+    const s2 = await start({ language: "de" });
+    const missing = await call(s2, "GET", `${v1}/123`);
+    expect(missing.json).toMatchObject({ message: "Benutzer konnte nicht gefunden werden (QUERY-Dfbg2)" });
+  });
+
+  it("mails an initialisation link to users imported without a verified e-mail and a password", async () => {
+    const s = await start();
+    await imported(s, "ann");
+    await imported(s, "bo", { password: undefined });
+    expect(s.users().map((user) => user.mails)).toEqual([[], ["initialisation"]]);
   });
 
   it("validates bodies as the proto does (400 INVALID_ARGUMENT), unknown fields included", async () => {
@@ -419,6 +467,85 @@ describe("ZITADEL simulator: user service (v2)", () => {
       message: "User cannot be deactivated while in initial state (COMMAND-gvx4kct9r2)",
       details: [{ type: "zitadel.v1.ErrorDetail", debug: { id: "COMMAND-gvx4kct9r2" } }],
     });
+  });
+});
+
+describe("ZITADEL simulator: user service (v2) as the real one behaves", () => {
+  const addBody = (userName: string, extra: Record<string, unknown> = {}) => ({
+    username: userName,
+    profile: { givenName: "Ann", familyName: "Example" },
+    email: { email: `${userName}@example.com`, isVerified: true },
+    ...extra,
+  });
+
+  it("refuses a caller-chosen user id in use with FAILED_PRECONDITION COMMAND-7yiox1isql", async () => {
+    const s = await start();
+    expect((await call(s, "POST", "/v2/users/human", addBody("ann", { userId: "chosen-1" }))).status).toBe(
+      201,
+    );
+    const again = await call(s, "POST", "/v2/users/human", addBody("ann2", { userId: "chosen-1" }));
+    expect(again.status).toBe(400);
+    expect(again.json).toMatchObject({ code: 9, message: "User already exists (COMMAND-7yiox1isql)" });
+    expect(s.users().map((user) => user.userId)).toEqual(["chosen-1"]);
+  });
+
+  it("creates in the organisation the body names, and lists users of every organisation", async () => {
+    const s = await start({ otherOrgIds: ["other-org"] });
+    await call(s, "POST", "/v2/users/human", addBody("bo", { organization: { orgId: "other-org" } }));
+    const listed = await call(s, "POST", "/v2/users", {
+      queries: [{ userNameQuery: { userName: "bo", method: "TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE" } }],
+    });
+    expect(listed.json).toMatchObject({
+      result: [{ username: "bo", details: { resourceOwner: "other-org" } }],
+    });
+    const unknown = await call(s, "POST", "/v2/users/human", addBody("cy", { organization: { orgId: "x" } }));
+    expect(unknown.status).toBe(403);
+  });
+
+  it("ignores an empty phone in UpdateHumanUser; RemovePhone removes it", async () => {
+    const s = await start();
+    const added = await call(
+      s,
+      "POST",
+      "/v2/users/human",
+      addBody("ann", { phone: { phone: "+41790000000" } }),
+    );
+    const { userId } = added.json as { userId: string };
+    expect((await call(s, "PUT", `/v2/users/human/${userId}`, { phone: { phone: "" } })).status).toBe(200);
+    expect(userNamed(s, "ann")?.human.phone).toEqual({ phone: "+41790000000", isVerified: false });
+    expect((await call(s, "DELETE", `/v2/users/${userId}/phone`, {})).status).toBe(200);
+    expect(userNamed(s, "ann")?.human.phone).toEqual({});
+    expect((await call(s, "DELETE", `/v2/users/${userId}/phone`, {})).status).toBe(200);
+  });
+
+  it("sets and deletes metadata (DeleteUserMetadata all or nothing)", async () => {
+    const s = await start();
+    const { userId } = (await call(s, "POST", "/v2/users/human", addBody("ann"))).json as { userId: string };
+    const b64 = (text: string) => Buffer.from(text).toString("base64");
+    const metadata = [
+      { key: "a", value: b64("1") },
+      { key: "b", value: b64("2") },
+    ];
+    expect((await call(s, "POST", `/v2/users/${userId}/metadata`, { metadata })).status).toBe(200);
+    expect((await call(s, "DELETE", `/v2/users/${userId}/metadata`, { keys: ["a", "zz"] })).status).toBe(404);
+    expect(userNamed(s, "ann")?.metadata).toEqual({ a: "1", b: "2" });
+    expect((await call(s, "DELETE", `/v2/users/${userId}/metadata`, { keys: ["a"] })).status).toBe(200);
+    expect(userNamed(s, "ann")?.metadata).toEqual({ b: "2" });
+  });
+
+  it("mails a verification code for an unverified address unless the code is asked back", async () => {
+    const s = await start();
+    await call(s, "POST", "/v2/users/human", addBody("ann", { email: { email: "ann@example.com" } }));
+    await call(
+      s,
+      "POST",
+      "/v2/users/human",
+      addBody("bo", { email: { email: "bo@example.com", returnCode: {} } }),
+    );
+    expect(s.users().map((user) => [user.username, user.mails])).toEqual([
+      ["ann", ["emailVerification"]],
+      ["bo", []],
+    ]);
   });
 });
 
