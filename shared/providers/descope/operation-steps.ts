@@ -9,6 +9,7 @@ import {
   diffDescopeProfiles,
   heldProfile,
   type ProfileChange,
+  textFields,
   toDescopeAdoptingPatch,
   toDescopeCreateUser,
   toDescopeOverwriteUser,
@@ -156,7 +157,12 @@ export function stepsAfterLoad(
   const wanted = toDescopeProfile(target, config);
   const before = previous ? toDescopeProfile(previous, config) : {};
   const compared: DescopeProfile = {};
-  for (const name of new Set([...Object.keys(wanted), ...Object.keys(before)]) as Set<keyof DescopeProfile>) {
+  // The text fields idp-sync maps are its own, whatever the record says: a patch that set one may have
+  // landed unrecorded, so one Descope holds and the wanted user lacks is removed. Grants (roles, tenants,
+  // custom attributes) are compared only under the keys idp-sync manages, so others' grants survive.
+  const textNames = textFields.map(([, to]) => to);
+  const names = new Set([...Object.keys(wanted), ...Object.keys(before), ...textNames]);
+  for (const name of names as Set<keyof DescopeProfile>) {
     const value = name === "customAttributes" ? pickKeys(held.customAttributes, wanted, before) : held[name];
     if (value !== undefined) Object.assign(compared, { [name]: value });
   }

@@ -290,6 +290,31 @@ describe("Descope provider: patch, status, delete", () => {
     });
   });
 
+  it("after an unconfirmed call, removes a text field that a patch lost to the record had set", async () => {
+    const h = await start();
+    const bo = await created(h, { loginId: "bo", email: "bo@example.com", givenName: "Bo" });
+    // The patch setting a middle name lands, but the worker dies before it records the answer.
+    await h.provider.apply([patchOp("p", bo, { middleName: "Kai" })]);
+    const before = h.sim.requests().length;
+
+    // The source removes the middle name again: the record (without one) seems to need nothing.
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { ...bo, unconfirmed: true }, { middleName: null }),
+    ]);
+
+    expect(outcome).toEqual({ person: "p", result: "applied", userId: bo.userId });
+    expect(
+      h.sim
+        .requests()
+        .slice(before)
+        .map((request) => [request.method, request.path]),
+    ).toEqual([
+      ["GET", "/v1/mgmt/user?loginId=bo"],
+      ["POST", "/v1/mgmt/user/update"],
+    ]);
+    expect(stored(h, "bo")).toMatchObject({ givenName: "Bo", middleName: "" });
+  });
+
   it("after an unconfirmed call, loads the user and patches the difference, keeping what others granted", async () => {
     const h = await start();
     const bo = await created(h, { loginId: "bo", email: "bo@example.com", givenName: "Bo" });
