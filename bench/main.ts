@@ -1,5 +1,6 @@
 import { measureCoreThroughput } from "./core-throughput.ts";
 import { measureLambdaBundles } from "./lambda-bundles.ts";
+import { measureLeaverLatency } from "./leaver-latency.ts";
 import { measureProviderCalls } from "./provider-calls.ts";
 import { measureReconcile } from "./reconcile.ts";
 
@@ -25,4 +26,8 @@ print(
 print(
   "reconcile: 10,000 people, 1 % changed at Descope by hand (listing pages of 100, repairs in batches of 100)",
   await measureReconcile({ people: 10_000, driftShare: 0.01, pageSize: 100, usersPerBatch: 100 }),
+);
+print(
+  "pipeline: leaver latency, webhook sent → provider deactivated, 1,000 leavers in a burst of 10,000 webhooks",
+  await measureLeaverLatency({ people: 2_000, burst: 10_000, leavers: 1_000 }),
 );

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { Clock } from "../shared/http/token-bucket.ts";
 
 type HttpHandler = (
   event: APIGatewayProxyEventV2,
@@ -17,8 +18,9 @@ const maxPayloadBytes = 10 * 1024 * 1024;
  */
 export async function serveHttpHandler(
   handler: HttpHandler,
-  options: { host: string; port: number },
+  options: { host: string; port: number; clock?: Pick<Clock, "now"> },
 ): Promise<{ server: Server; url: string }> {
+  const clock = options.clock ?? { now: Date.now };
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     if (body === undefined) {
@@ -27,7 +29,7 @@ export async function serveHttpHandler(
         .end('{"message":"Request Entity Too Large"}');
       return;
     }
-    const result = await handler(toEvent(request, body), lambdaContext("ingest"));
+    const result = await handler(toEvent(request, body, clock.now()), lambdaContext("ingest"));
     response
       .writeHead(result.statusCode ?? 200, result.headers as Record<string, string>)
       .end(result.body ?? "");
@@ -48,7 +50,8 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+/** `now` is when the request arrived: API Gateway's `requestContext.timeEpoch`. */
+function toEvent(request: IncomingMessage, body: Buffer, now: number): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? "/", "http://local");
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -57,7 +60,6 @@ function toEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2
   // API Gateway tells the function the scheme the client used; this server speaks plain HTTP.
   headers["x-forwarded-proto"] ??= "http";
   const method = request.method ?? "GET";
-  const now = Date.now();
   return {
     version: "2.0",
     routeKey: "$default",

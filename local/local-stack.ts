@@ -1,6 +1,6 @@
 import type { ConfigInput } from "../shared/config/schema.ts";
 import { acmeHr, acmeSecret } from "./example-webhook-source.ts";
-import { type LocalRuntime, startLocalRuntime } from "./runtime.ts";
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from "./runtime.ts";
 import {
   type DescopeSimulator,
   type DescopeSimulatorOptions,
@@ -25,6 +25,10 @@ export interface LocalStackOptions {
   /** Secret values by name, for a `config` of your own. */
   secrets?: Record<string, string>;
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /** Where each sync batch's summary line goes (default: stdout at INFO and DEBUG, see runtime.ts). */
+  onBatchSummary?: (line: string) => void;
+  /** The time the pipeline goes by (see runtime.ts); tests move it forward. */
+  clock?: LocalRuntimeOptions["clock"];
   /** Tests only: settings of the simulators, and changes to the embedded default configuration. */
   simulators?: { descope?: Partial<DescopeSimulatorOptions>; zitadel?: Partial<ZitadelSimulatorOptions> };
   adjustDefault?: (config: ConfigInput) => ConfigInput;
@@ -56,7 +60,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.port,
       config: options.config,
       secrets: options.secrets ?? {},
-      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      ...runtimeOptions(options),
     });
     return { runtime, banner: () => bannerOf(runtime, []), stop: () => runtime.stop() };
   }
@@ -85,7 +89,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       "local/zitadel": simulatorCredentials.zitadelPat,
       "acme-hr-signing": acmeSecret,
     },
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...runtimeOptions(options),
   });
   return {
     runtime,
@@ -101,6 +105,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await runtime.stop();
       await Promise.all([descope.close(), zitadel.close()]);
     },
+  };
+}
+
+/** What the stack hands on to the runtime unchanged when given. */
+function runtimeOptions({ logLevel, onBatchSummary, clock }: LocalStackOptions) {
+  return {
+    ...(logLevel ? { logLevel } : {}),
+    ...(onBatchSummary ? { onBatchSummary } : {}),
+    ...(clock ? { clock } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../shared/sync/audit.ts";
+import type { AuditEntry } from "../shared/sync/audit-entry.ts";
 import type { AuditTrail } from "../shared/sync/ports.ts";
 
 const dayMs = 86_400_000;

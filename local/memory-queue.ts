@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { UserChange } from "../shared/model/change.ts";
 import type { ChangeQueue, DeadLetter, DeadLetterSink, MessageVisibility } from "../shared/sync/ports.ts";
-import { inKilledInvocation } from "./sqs-poller.ts";
+import { inKilledInvocation } from "./invocation-context.ts";
 
 export interface QueueOptions {
   /** Receives after which a message moves to the dead-letter queue, as SQS maxReceiveCount. */

@@ -1,15 +1,16 @@
 import type { Server } from "node:http";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { createIngestHandler } from "../functions/ingest/create-handler.ts";
 import { createSyncHandler } from "../functions/sync/create-handler.ts";
 import { syncDepsFor } from "../functions/sync/sync-deps.ts";
 import { type Config, type ConfigInput, parseConfig } from "../shared/config/schema.ts";
 import { syncConcurrency } from "../shared/config/sync-capacity.ts";
+import type { Clock } from "../shared/http/token-bucket.ts";
 import { createLogger } from "../shared/logging/logger.ts";
 import { configuredReaders, reconcileDepsFor } from "../shared/ops/reconcile-deps.ts";
 import { createProviders } from "../shared/providers/registry.ts";
 import { MemoryDeprovisioningHolds } from "../shared/sync/memory-deprovisioning-holds.ts";
 import { serveHttpHandler } from "./api-gateway-server.ts";
+import { batchSummary } from "./batch-summary.ts";
 import { LocalSecrets } from "./local-secrets.ts";
 import { MemoryAuditTrail } from "./memory-audit-trail.ts";
 import { MemoryChangeScheduler } from "./memory-change-scheduler.ts";
@@ -27,6 +28,17 @@ export interface LocalRuntimeOptions {
   config: ConfigInput;
   secrets: Record<string, string>;
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
+  /**
+   * Receives a one-line summary of each synced batch (see batch-summary.ts). Default: printed to stdout
+   * at log level INFO or DEBUG, dropped otherwise. Locally there are no CloudWatch metrics (EMF JSON).
+   */
+  onBatchSummary?: (line: string) => void;
+  /**
+   * The time the pipeline goes by: when requests arrive, when scheduled changes fall due, when a deletion
+   * is due and when leases end (default: the system clock). Tests move it forward to cross days. Queue
+   * visibility, retries and provider pacing keep to real time.
+   */
+  clock?: Pick<Clock, "now">;
 }
 
 export interface LocalRuntime {
@@ -57,8 +69,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const config = parseConfig(options.config);
   const logLevel = options.logLevel ?? "INFO";
   const logger = createLogger("idp-sync-local", logLevel);
-  const metrics = new Metrics({ namespace: "idp-sync", serviceName: "idp-sync-local" });
-  metrics.setThrowOnEmptyMetrics(false);
+  const printSummary = options.onBatchSummary ?? defaultBatchSummaryPrinter(logLevel);
+  const clock = options.clock ?? { now: Date.now };
   const secrets = new LocalSecrets(options.secrets);
   const store = new MemoryStateStore();
   const holds = new MemoryDeprovisioningHolds();
@@ -71,7 +83,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   // so each keeps to the whole budget (on AWS, each execution environment keeps to its share).
   const providers = createProviders(config.providers, { secrets, log: logger, concurrency: 1 });
 
-  const scheduler = new MemoryChangeScheduler(queue);
+  const scheduler = new MemoryChangeScheduler(queue, clock);
   const ingest = createIngestHandler(
     {
       config,
@@ -80,7 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       store,
       log: logger,
       scheduler,
-      replayGuard: new MemoryReplayGuard(),
+      replayGuard: new MemoryReplayGuard(clock),
       scimGroups: new MemoryScimGroupStore(),
     },
     logger,
@@ -96,9 +108,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secrets,
       log: logger,
       scheduler,
+      now: clock.now,
     }),
     logger,
-    metrics,
+    { onSynced: (received, report) => printSummary(batchSummary(received, report)) },
   );
   const poller = new SqsPoller(queue, sync, {
     batchSize: config.queue.batchSize,
@@ -125,6 +138,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const { server, url } = await serveHttpHandler(withOperatorEndpoint(ingest, operatorDeps), {
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 3000,
+    clock,
   });
   poller.start();
   scheduler.start();
@@ -146,6 +160,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await closeServer(server);
     },
   };
+}
+
+function defaultBatchSummaryPrinter(logLevel: string): (line: string) => void {
+  return logLevel === "INFO" || logLevel === "DEBUG" ? (line) => console.log(line) : () => {};
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {

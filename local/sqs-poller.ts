@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { lambdaContext } from "./api-gateway-server.ts";
+import { runInvocation } from "./invocation-context.ts";
 import type { MemoryQueue, QueueMessage } from "./memory-queue.ts";
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -18,16 +18,6 @@ export interface PollerOptions {
    */
   timeoutMs?: number;
 }
-
-/** The invocation the current async context runs in, to tell a killed one's later I/O apart. */
-const invocationContext = new AsyncLocalStorage<{ killed: boolean }>();
-
-/**
- * Whether the calling code runs inside an invocation that `SqsPoller.kill()` killed. A dead sandbox does
- * no more I/O: adapters (or a test wrapping them) refuse it when this is true, so a killed handler stops
- * at its next call, while requests it had already sent still reach their target.
- */
-export const inKilledInvocation = (): boolean => invocationContext.getStore()?.killed === true;
 
 /**
  * The Lambda event source mapping of the local runtime: polls the in-memory queue, invokes the sync handler
@@ -77,7 +67,7 @@ export class SqsPoller {
    * deleted and its answer (batch item failures) is never read, so its messages come back once their
    * visibility timeout passes. Its worker takes the next batch at once. The handler itself cannot be
    * stopped in-process: it runs on unobserved (see `zombies`), and its I/O after the kill is refused
-   * wherever an adapter checks `inKilledInvocation()` (the in-memory queue does; a test can wrap the
+   * wherever an adapter checks `inKilledInvocation()` (invocation-context.ts) (the in-memory queue does; a test can wrap the
    * state store and fetch the same way), while a request already sent still reaches the provider.
    * Answers the number of invocations killed.
    */
@@ -125,9 +115,7 @@ export class SqsPoller {
       const deadline = Date.now() + timeoutMs;
       lambda.getRemainingTimeInMillis = () => Math.max(0, deadline - Date.now());
     }
-    const handling = invocationContext.run(context, () =>
-      this.#handler({ Records: batch.map(toRecord) }, lambda),
-    );
+    const handling = runInvocation(context, () => this.#handler({ Records: batch.map(toRecord) }, lambda));
     let abandon = () => {};
     const killed = new Promise<"killed">((resolve) => {
       abandon = () => {

@@ -18,30 +18,47 @@ export interface SyncHandlerDeps extends SyncDeps {
   leaseGraceMs?: number;
 }
 
+/** Where each batch's outcome goes besides the log. */
+export interface SyncHandlerReporting {
+  /** CloudWatch metrics as EMF lines on stdout (the AWS function). */
+  metrics?: Metrics;
+  /** Called with each batch's report (the local runtime prints a summary line from it). */
+  onSynced?: (received: number, report: SyncReport) => void;
+}
+
 /** The sync Lambda, given its adapters: the AWS ones in handler.ts, in-memory ones in the local runtime. */
-export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, metrics: Metrics) {
+export function createSyncHandler(deps: SyncHandlerDeps, logger: Logger, reporting: SyncHandlerReporting) {
+  const { metrics, onSynced } = reporting;
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(metrics ? [logMetrics(metrics)] : [])
     .handler(async (event, context) => {
       const messages = event.Records.map((record) => ({ messageId: record.messageId, body: record.body }));
       // Persons are leased until the invocation's own deadline (past it, Lambda has ended it), plus time
       // for requests it sent just before to land, so that none lands after the next invocation's.
       const remainingMs = context.getRemainingTimeInMillis();
-      const leaseUntil = Date.now() + remainingMs + (deps.leaseGraceMs ?? 10_000);
+      const leaseUntil = (deps.now ?? Date.now)() + remainingMs + (deps.leaseGraceMs ?? 10_000);
       // No provider request starts in the last tenth (at least 2 s): what is left is recorded and retried.
       const deadline = Date.now() + remainingMs - Math.max(2_000, remainingMs / 10);
+      // Counted before the work, so that an invocation that fails still publishes what it received.
+      metrics?.addMetric(syncMetricNames.received, MetricUnit.Count, messages.length);
       const report = await syncChanges(messages, { ...deps, leaseUntil, deadline });
-      for (const provider of Object.keys(report.outcomes)) publishProviderMetrics(metrics, provider, report);
-      // Left for logMetrics to publish when the invocation ends, with the service dimension only.
-      metrics.addMetric(syncMetricNames.received, MetricUnit.Count, messages.length);
-      metrics.addMetric(syncMetricNames.retried, MetricUnit.Count, report.retry.length);
-      metrics.addMetric(syncMetricNames.deadLettered, MetricUnit.Count, report.deadLettered);
+      if (metrics) addReportMetrics(metrics, report);
+      onSynced?.(messages.length, report);
       await backOff(event, report.retry, deps, logger);
       const { latencyMs: _perOperation, ...summary } = report;
       logger.info("batch synced", { messages: messages.length, ...summary });
       return { batchItemFailures: report.retry.map(({ messageId }) => ({ itemIdentifier: messageId })) };
     });
+}
+
+function addReportMetrics(metrics: Metrics, report: SyncReport) {
+  // ChangesReceived, added before the work, goes out first with the service dimension only.
+  metrics.publishStoredMetrics();
+  for (const provider of Object.keys(report.outcomes)) publishProviderMetrics(metrics, provider, report);
+  // Left for logMetrics to publish when the invocation ends, with the service dimension only.
+  metrics.addMetric(syncMetricNames.retried, MetricUnit.Count, report.retry.length);
+  metrics.addMetric(syncMetricNames.deadLettered, MetricUnit.Count, report.deadLettered);
 }
 
 /**

@@ -16,7 +16,8 @@ import { syncDepsFor } from "./sync-deps.ts";
 
 const config = configFromEnv();
 const logger = createLogger("idp-sync-sync");
-const metrics = new Metrics({ namespace: "idp-sync" });
+// Its own warnings (e.g. an invocation that failed before counting anything) go to the structured log.
+const metrics = new Metrics({ namespace: "idp-sync", logger });
 const sqs = new SQSClient({});
 const secrets = new SecretsManagerReader();
 const scheduler = await changeSchedulerFromEnv();
@@ -40,5 +41,5 @@ export const handler = createSyncHandler(
     ...(scheduler ? { scheduler } : {}),
   }),
   logger,
-  metrics,
+  { metrics },
 );

@@ -8,7 +8,7 @@ import type { SyncHandlerDeps } from "./create-handler.ts";
 /** The adapters that differ between AWS (handler.ts) and the local runtime. */
 export type SyncAdapters = Pick<
   SyncHandlerDeps,
-  "store" | "providers" | "deadLetters" | "visibility" | "log" | "audit"
+  "store" | "providers" | "deadLetters" | "visibility" | "log" | "audit" | "now"
 > & {
   holds: DeprovisioningHolds;
   secrets: SecretReader;

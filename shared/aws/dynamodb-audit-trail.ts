@@ -7,7 +7,7 @@ import {
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { forEachLimited } from "../http/concurrency.ts";
-import { type AuditEntry, auditEntrySchema } from "../sync/audit.ts";
+import { type AuditEntry, auditEntrySchema } from "../sync/audit-entry.ts";
 import { chunk } from "../sync/plan.ts";
 import type { AuditTrail } from "../sync/ports.ts";
 import { batchGetItems } from "./dynamodb-reads.ts";

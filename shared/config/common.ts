@@ -4,6 +4,7 @@ import * as z from "zod";
 export const secretName = z.string().min(1).max(2048);
 
 export const leaverPolicySchema = z.enum(["deactivate", "delete"]);
+export type LeaverPolicy = z.infer<typeof leaverPolicySchema>;
 
 /** With `deactivate`: delete the user once the person has been inactive this many days (unset: never). */
 export const deleteAfterDaysSchema = z.int().min(1).max(3650).optional();

@@ -1,4 +1,4 @@
-import type { AuditEntry } from "../sync/audit.ts";
+import type { AuditEntry } from "../sync/audit-entry.ts";
 import type { ChangeStatus, PersonStatus, StatusResult } from "./status.ts";
 
 /** The status as an operator reads it. */

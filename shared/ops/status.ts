@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { redactLogValue } from "../logging/redact.ts";
-import type { AuditEntry } from "../sync/audit.ts";
+import type { AuditEntry } from "../sync/audit-entry.ts";
 import { materialize } from "../sync/desired-state.ts";
 import type { PersonRecord } from "../sync/person-record.ts";
 import type { OperatorDeps, ScheduledChange } from "./operator-deps.ts";

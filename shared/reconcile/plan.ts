@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import type { LeaverPolicy } from "../config/common.ts";
 import type { RoleRules } from "../config/role-rules.ts";
 import type { UserChange } from "../model/change.ts";
 import type { PhoneRegion } from "../model/phone.ts";
@@ -9,7 +10,6 @@ import { type MergeableChange, mergeChange } from "../sync/desired-state.ts";
 import type { PersonRecord, ProviderState } from "../sync/person-record.ts";
 import { planPerson } from "../sync/plan.ts";
 import { desiredPersonOf } from "../sync/plan-batch.ts";
-import type { LeaverPolicy } from "../sync/ports.ts";
 import { type PreparedPerson, withoutUnreadablePhone } from "../sync/readiness.ts";
 import { newPersonRecord } from "../sync/state-updates.ts";
 import { type Comparison, correctedUser, driftedAttributes, observedUser } from "./drift.ts";

@@ -1,6 +1,6 @@
+import type { LeaverPolicy } from "../config/common.ts";
 import type { CanonicalUser, ProfileAttribute } from "../model/user.ts";
 import type { SourceSnapshot } from "../sources/directory/reader.ts";
-import type { LeaverPolicy } from "../sync/ports.ts";
 
 /** One user as a provider's full listing shows it. */
 export interface ListedUser {

@@ -1,39 +1,9 @@
 import * as z from "zod";
 import { redactLogValue } from "../logging/redact.ts";
+import type { AuditEntry } from "./audit-entry.ts";
 import type { GuardedOperations } from "./guard-leavers.ts";
 import type { PlannedOperation } from "./plan.ts";
 import type { AuditTrail, DeadLetter, Log, OperationOutcome } from "./ports.ts";
-
-/**
- * What happened to a person's changes at one provider (or, for a dead letter, at idp-sync): applied,
- * retried later, rejected by the provider, held by the deprovisioning guard, dead-lettered, or in step
- * (planned, and nothing needed sending). Persons are identified by their key and the provider's user id,
- * which the state holds anyway; no attribute value, secret or hash is ever part of an entry.
- */
-export const auditOutcomeSchema = z.enum([
-  "applied",
-  "retried",
-  "rejected",
-  "held",
-  "dead-lettered",
-  "in-step",
-]);
-export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
-
-export const auditEntrySchema = z.strictObject({
-  at: z.iso.datetime(),
-  person: z.string(),
-  /** Absent for dead letters, which the whole person's changes go to. */
-  provider: z.string().optional(),
-  userId: z.string().optional(),
-  outcome: auditOutcomeSchema,
-  op: z.enum(["create", "patch", "status", "delete"]).optional(),
-  /** The ids of the changes behind the outcome: the person's changes in the batch. */
-  changes: z.array(z.string()),
-  /** The provider's or the guard's reason, redacted as in logs and shortened. */
-  reason: z.string().optional(),
-});
-export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Reasons are kept to this many characters: enough to act on, never a whole echoed request. */
 const maxReasonLength = 300;

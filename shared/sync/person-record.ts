@@ -8,9 +8,9 @@ export const providerStateSchema = z.object({
   userId: z.string().optional(),
   deleted: z.boolean().optional(),
   /**
-   * What the provider holds is not known for sure: a create was (about to be) sent and not confirmed (then
-   * without `userId`), or another invocation worked on the same person at the same time, so whichever
-   * request landed last wins. The next plan has the provider check what it holds instead of trusting
+   * What the provider holds is not known for sure: a change was (about to be) sent and not confirmed — a
+   * create then has no `userId` yet — or another invocation worked on the same person at the same time,
+   * so whichever request landed last wins. The next plan has the provider check what it holds instead of trusting
    * `user`, finding the user by its loginId: no crash, lost answer or race can leave a stale or second
    * account behind.
    */

@@ -14,6 +14,7 @@ import {
   withoutUnreadablePhone,
 } from "./readiness.ts";
 import { deriveRolesAndTenants } from "./role-rules.ts";
+import { intentOf } from "./write-ahead.ts";
 
 /** What planning a batch needs: the providers, and the settings that shape the desired person. */
 export interface PlanningDeps {
@@ -49,37 +50,51 @@ export function planOperations(
 ): ProviderPlan {
   const plan: ProviderPlan = { send: [], refused: [] };
   for (const [person, record] of records) {
-    const changes = changesOf(person);
-    const prepared = desiredByPerson.get(person) as PreparedPerson;
-    const current = record.providers[provider.name];
-    const desired = withoutUnreadablePhone(prepared, current);
-    const decision = planPerson(
-      person,
-      desired,
-      current,
-      provider.leaverPolicy,
-      newestImportSecrets(changes),
+    const planned = planOne(
+      provider,
+      record,
+      desiredByPerson.get(person) as PreparedPerson,
+      changesOf(person),
+      deps,
     );
-    const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
-    const operation = due ?? (decision.op === "none" ? undefined : decision);
-    if (desired !== prepared && setsPhone(changes))
-      plan.refused.push({ person, reason: `${prepared.invalidPhone}: not sent` });
-    if (!operation) {
-      const reason = decision.op === "none" ? decision.reason : "";
-      deps.log.debug("nothing to apply", { provider: provider.name, person, reason });
-      continue;
-    }
-    const ready = readiness(operation, readinessContext(provider, desired, record, deps));
-    if ("send" in ready) plan.send.push(operation);
-    else if ("reject" in ready) plan.refused.push({ person, reason: ready.reject });
-    else
-      deps.log.info("waiting for data before creating", {
-        provider: provider.name,
-        person,
-        missing: ready.wait,
-      });
+    if (planned.send) plan.send.push(planned.send);
+    plan.refused.push(...planned.refused);
   }
   return plan;
+}
+
+/** One person's operation at one provider, if one is to be sent now, and what is refused before sending. */
+function planOne(
+  provider: Provider,
+  record: PersonRecord,
+  prepared: PreparedPerson,
+  changes: readonly MergeableChange[],
+  deps: PlanningDeps,
+): { send?: PlannedOperation; refused: Refusal[] } {
+  const { person } = record;
+  const refused: Refusal[] = [];
+  const current = record.providers[provider.name];
+  const desired = withoutUnreadablePhone(prepared, current);
+  const decision = planPerson(person, desired, current, provider.leaverPolicy, newestImportSecrets(changes));
+  const due = decision.op === "none" ? dueDeletion(provider, record, desired, now(deps)) : undefined;
+  const operation = due ?? (decision.op === "none" ? undefined : decision);
+  if (desired !== prepared && setsPhone(changes))
+    refused.push({ person, reason: `${prepared.invalidPhone}: not sent` });
+  if (!operation) {
+    const reason = decision.op === "none" ? decision.reason : "";
+    deps.log.debug("nothing to apply", { provider: provider.name, person, reason });
+    return { refused };
+  }
+  const ready = readiness(operation, readinessContext(provider, desired, record, deps));
+  if ("send" in ready) return { send: operation, refused };
+  if ("reject" in ready) refused.push({ person, reason: ready.reject });
+  else
+    deps.log.info("waiting for data before creating", {
+      provider: provider.name,
+      person,
+      missing: ready.wait,
+    });
+  return { refused };
 }
 
 const setsPhone = (changes: readonly MergeableChange[]) =>
@@ -101,30 +116,41 @@ const readinessContext = (
 export const maxWaitMs = (deps: PlanningDeps) => deps.incompleteMaxWaitMs ?? defaultIncompleteMaxWaitMs;
 
 /**
- * Writes ahead, with the merge, every create about to be sent, as an unconfirmed provider state: a create
- * can take effect and its answer (or the invocation) be lost, and the next plan must then find that user
- * (by the loginId it was created with) rather than forget it, e.g. leave it active or make a second one.
- * A create that is not sent (it waits for data, or is refused) leaves no intent; waiting is noted instead.
+ * Writes ahead, with the merge, the intent of every operation about to be sent (see write-ahead.ts): a
+ * request can take effect while its answer or the invocation is lost, and the next plan must then check
+ * what the provider holds rather than trust the record. Keeps the states it replaced in `before`: plans
+ * start from those. An operation that is not sent (it waits for data, or is refused) leaves no intent; a
+ * create that waits is noted instead.
  */
-export function withCreateIntents(record: PersonRecord, deps: PlanningDeps): PersonRecord {
+export function withIntents(
+  record: PersonRecord,
+  before: Map<string, PersonRecord["providers"]>,
+  deps: PlanningDeps,
+): PersonRecord {
   let states = record.providers;
-  let desired: PreparedPerson | undefined;
+  let prepared: PreparedPerson | undefined;
   let waiting = false;
   for (const provider of deps.providers) {
     const known = states[provider.name];
-    if (known && !known.deleted) continue;
-    desired ??= desiredPersonOf(record, deps);
-    const decision = planPerson(record.person, desired, known, provider.leaverPolicy);
-    if (decision.op !== "create") continue;
+    if (known?.unconfirmed) continue;
+    prepared ??= desiredPersonOf(record, deps);
+    const decision = planPerson(record.person, prepared, known, provider.leaverPolicy);
     // Waiting lasts until the data arrives, also once the wait ran out and its changes were dead-lettered.
-    if (provider.missingForCreate?.(decision.user) !== undefined) waiting = true;
-    const ready = readiness(decision, readinessContext(provider, desired, record, deps));
-    if ("send" in ready) states = { ...states, [provider.name]: { user: decision.user, unconfirmed: true } };
+    if (decision.op === "create" && provider.missingForCreate?.(decision.user) !== undefined) waiting = true;
+    const intent = intentOf(planOne(provider, record, prepared, [], silent(deps)).send);
+    if (intent) states = { ...states, [provider.name]: intent };
   }
+  before.set(record.person, record.providers);
   const { waitingSince, ...rest } = record;
   const since = waiting ? (waitingSince ?? now(deps)) : undefined;
   return { ...rest, providers: states, ...(since === undefined ? {} : { waitingSince: since }) };
 }
+
+/** Planning again for the intents logs nothing: the plan proper does. */
+const silent = (deps: PlanningDeps): PlanningDeps => ({
+  ...deps,
+  log: { debug() {}, info() {}, warn() {}, error() {} },
+});
 
 /**
  * The person as every provider should hold them: the merged desired state plus the roles rules grant, the

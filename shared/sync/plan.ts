@@ -1,8 +1,8 @@
+import type { LeaverPolicy } from "../config/common.ts";
 import type { CanonicalUser, ImportSecrets } from "../model/user.ts";
 import type { DesiredPerson } from "./desired-state.ts";
 import { applyPatch, diffUsers, type UserPatch } from "./diff.ts";
 import type { ProviderState } from "./person-record.ts";
-import type { LeaverPolicy } from "./ports.ts";
 
 /** One thing to do at one provider for one person. */
 export type PlannedOperation =

@@ -2,7 +2,8 @@ import type { CanonicalUser } from "../model/user.ts";
 
 export type { ChangeQueue, Log, SecretReader } from "../ports/common.ts";
 
-import type { AuditEntry } from "./audit.ts";
+import type { LeaverPolicy } from "../config/common.ts";
+import type { AuditEntry } from "./audit-entry.ts";
 import type { GuardWindow, HeldLeaver } from "./deprovisioning-guard.ts";
 import type { PersonRecord } from "./person-record.ts";
 import type { PlannedOperation } from "./plan.ts";
@@ -121,5 +122,3 @@ export interface Provider {
   /** Applies every operation (batching as the provider allows) and reports one outcome per operation. */
   apply(operations: readonly PlannedOperation[], context?: ApplyContext): Promise<OperationOutcome[]>;
 }
-
-export type LeaverPolicy = "deactivate" | "delete";

@@ -1,12 +1,14 @@
 import type { PersonRecord } from "./person-record.ts";
 
 /**
- * The providers that hold a person: acknowledged and not deleted there (a create written ahead and not yet
- * confirmed does not count). Sorted, so it compares as text.
+ * The providers that hold a person: acknowledged and not deleted there. A create written ahead and not yet
+ * confirmed (no provider user id yet) does not count; a known user whose latest change is unconfirmed
+ * still does, so that writing an intent ahead of every change leaves the counts alone. Sorted, so it
+ * compares as text.
  */
 export const presentAt = (record: PersonRecord | undefined): string[] =>
   Object.entries(record?.providers ?? {})
-    .filter(([, state]) => !state.deleted && !("unconfirmed" in state && state.unconfirmed === true))
+    .filter(([, state]) => !state.deleted && (state.unconfirmed !== true || state.userId !== undefined))
     .map(([provider]) => provider)
     .sort();
 

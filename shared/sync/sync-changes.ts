@@ -7,14 +7,14 @@ import { scheduleDeletionChecks } from "./delayed-deletion.ts";
 import { type MergeableChange, mergeChange } from "./desired-state.ts";
 import { type DeprovisioningGuardDeps, guardLeavers } from "./guard-leavers.ts";
 import type { PersonRecord, ProviderState } from "./person-record.ts";
-import { acknowledge, type PlannedOperation } from "./plan.ts";
+import type { PlannedOperation } from "./plan.ts";
 import {
   desiredPersonOf,
   maxWaitMs,
   type PlanningDeps,
   planOperations,
   type Refusal,
-  withCreateIntents,
+  withIntents,
 } from "./plan-batch.ts";
 import type {
   AuditTrail,
@@ -27,6 +27,7 @@ import type {
 } from "./ports.ts";
 import { incompleteRecheck } from "./readiness.ts";
 import { updateRecords } from "./state-updates.ts";
+import { stateAfter } from "./write-ahead.ts";
 
 /** A message as the queue delivered it. */
 export interface QueuedMessage {
@@ -138,17 +139,25 @@ async function receive(messages: readonly QueuedMessage[], deps: SyncDeps): Prom
 
 /**
  * Merges each person's changes into their record and leases the person to this invocation, writing the
- * creates about to be sent ahead. Persons leased to another invocation, or whose record kept conflicting,
- * are merged (or not) but left out: their messages are retried.
+ * intent of every operation about to be sent ahead (see write-ahead.ts). Persons leased to another
+ * invocation, or whose record kept conflicting, are merged (or not) but left out: their messages are
+ * retried. Answers the records as written, with the provider states from before the intents: what the
+ * plans start from.
  */
 async function mergeAndLease(run: SyncRun, deps: SyncDeps): Promise<Map<string, PersonRecord>> {
   const busy = new Set<string>();
+  const before = new Map<string, PersonRecord["providers"]>();
   const merged = await updateRecords(deps.store, [...run.byPerson.keys()], (record) =>
-    mergeAndLeaseOne(record, run, busy, deps),
+    mergeAndLeaseOne(record, run, busy, before, deps),
   );
   for (const person of [...merged.conflicted, ...busy]) markRetry(run, person);
   for (const person of busy) merged.written.delete(person);
-  return merged.written;
+  return new Map(
+    [...merged.written].map(([person, record]) => {
+      const providers = before.get(person) ?? record.providers;
+      return [person, { ...record, providers }] as const;
+    }),
+  );
 }
 
 /** One attempt at one record (re-run when the write conflicts): `busy` tracks whether another holds it. */
@@ -156,21 +165,21 @@ function mergeAndLeaseOne(
   record: PersonRecord,
   run: SyncRun,
   busy: Set<string>,
+  before: Map<string, PersonRecord["providers"]>,
   deps: SyncDeps,
 ): PersonRecord {
   const desired = (run.byPerson.get(record.person)?.changes ?? []).reduce(mergeChange, record.desired);
-  if (deps.leaseUntil === undefined) return withCreateIntents({ ...record, desired }, deps);
+  if (deps.leaseUntil === undefined) return withIntents({ ...record, desired }, before, deps);
   const { lease } = record;
   const leased = lease !== undefined && lease.owner !== run.invocation && lease.until > now(deps);
   if (leased) {
     busy.add(record.person);
+    before.delete(record.person);
     return { ...record, desired };
   }
   busy.delete(record.person);
-  return withCreateIntents(
-    { ...record, desired, lease: { owner: run.invocation, until: deps.leaseUntil } },
-    deps,
-  );
+  const leasedRecord = { ...record, desired, lease: { owner: run.invocation, until: deps.leaseUntil } };
+  return withIntents(leasedRecord, before, deps);
 }
 
 /** Plans, guards and applies each provider's operations (providers in parallel) and collects the answers. */
@@ -205,6 +214,7 @@ async function applyToProviders(
       results.audited.push({ provider: provider.name, results: answered, guarded });
       collectOutcomes(provider.name, answered, run, results, deps.log);
       collectLatencies(provider.name, answered, run, results, now(deps));
+      collectIntents(provider.name, planned.send, answered, results);
       collectRefusals(provider.name, planned.refused, results);
     }),
   );
@@ -217,39 +227,6 @@ function collectRefusals(provider: string, refused: readonly Refusal[], results:
   for (const { person, reason } of refused) {
     counts.rejected += 1;
     results.rejections.set(person, [...(results.rejections.get(person) ?? []), `${provider}: ${reason}`]);
-  }
-}
-
-/** Counts one provider's outcomes and sorts them into acknowledgements, retries and rejections. */
-function collectOutcomes(
-  provider: string,
-  answered: readonly [PlannedOperation, OperationOutcome][],
-  run: SyncRun,
-  results: ProviderResults,
-  log: Log,
-) {
-  const counts = { applied: 0, retry: 0, rejected: 0 };
-  results.outcomes[provider] = counts;
-  const keep = (person: string, state: ProviderState) => {
-    const acks = results.acknowledged.get(person) ?? new Map<string, ProviderState>();
-    acks.set(provider, state);
-    results.acknowledged.set(person, acks);
-  };
-  for (const [operation, outcome] of answered) {
-    counts[outcome.result] += 1;
-    if (outcome.result === "applied") keep(operation.person, acknowledge(operation, outcome.userId));
-    else if (outcome.result === "retry") {
-      log.warn("provider asked for a retry", { provider, person: operation.person, reason: outcome.reason });
-      markRetry(run, operation.person, outcome.retryAfterSeconds);
-      if (operation.op !== "create" && outcome.retryAfterSeconds === undefined) {
-        // It may have taken effect unanswered (a timeout, a 5xx): the next plan checks instead of
-        // trusting. A retry with Retry-After is a refusal (429) that changed nothing.
-        keep(operation.person, { ...operation.current, unconfirmed: true });
-      }
-    } else {
-      const reasons = results.rejections.get(operation.person) ?? [];
-      results.rejections.set(operation.person, [...reasons, `${provider}: ${outcome.reason}`]);
-    }
   }
 }
 
@@ -273,6 +250,48 @@ function collectLatencies(
 function earliestAt(changes: readonly MergeableChange[]): number | undefined {
   const times = changes.map((change) => Date.parse(change.at));
   return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** Counts one provider's outcomes and sorts out retries and rejections. */
+function collectOutcomes(
+  provider: string,
+  answered: readonly [PlannedOperation, OperationOutcome][],
+  run: SyncRun,
+  results: ProviderResults,
+  log: Log,
+) {
+  const counts = { applied: 0, retry: 0, rejected: 0 };
+  results.outcomes[provider] = counts;
+  for (const [operation, outcome] of answered) {
+    counts[outcome.result] += 1;
+    if (outcome.result === "retry") {
+      log.warn("provider asked for a retry", { provider, person: operation.person, reason: outcome.reason });
+      markRetry(run, operation.person, outcome.retryAfterSeconds);
+    } else if (outcome.result === "rejected") {
+      const reasons = results.rejections.get(operation.person) ?? [];
+      results.rejections.set(operation.person, [...reasons, `${provider}: ${outcome.reason}`]);
+    }
+  }
+}
+
+/**
+ * What to record for every operation planned to be sent (see stateAfter): the acknowledgement, an
+ * unconfirmed state, or the state before its intent when it was refused or never sent (held, retried).
+ */
+function collectIntents(
+  provider: string,
+  planned: readonly PlannedOperation[],
+  answered: readonly [PlannedOperation, OperationOutcome][],
+  results: ProviderResults,
+) {
+  const outcomeOf = new Map(answered);
+  for (const operation of planned) {
+    const state = stateAfter(operation, outcomeOf.get(operation));
+    if (state === undefined) continue;
+    const acks = results.acknowledged.get(operation.person) ?? new Map<string, ProviderState>();
+    acks.set(provider, state);
+    results.acknowledged.set(operation.person, acks);
+  }
 }
 
 /** Records what the providers acknowledged and gives the leases back (a lease taken over since stays). */

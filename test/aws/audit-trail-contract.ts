@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../shared/sync/audit.ts";
+import type { AuditEntry } from "../../shared/sync/audit-entry.ts";
 import type { AuditTrail } from "../../shared/sync/ports.ts";
 
 const day = 86_400_000;

@@ -1,46 +1,31 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-// @ts-expect-error dynalite ships no type declarations
-import dynalite from "dynalite";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbReplayGuard } from "../../shared/aws/dynamodb-replay-guard.ts";
+import { type Dynalite, startDynalite } from "./dynalite.ts";
 
-let server: Server;
-let client: DynamoDBClient;
+let dynamo: Dynalite;
 const tableName = "idp-sync-persons";
 let now = Date.UTC(2026, 2, 20, 9, 0, 0);
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 }) as Server;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  client = new DynamoDBClient({
-    region: "eu-central-1",
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  dynamo = await startDynalite();
+  await dynamo.createTable({
+    TableName: tableName,
+    KeySchema: [{ AttributeName: "person", KeyType: "HASH" }],
+    AttributeDefinitions: [{ AttributeName: "person", AttributeType: "S" }],
+    BillingMode: "PAY_PER_REQUEST",
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      KeySchema: [{ AttributeName: "person", KeyType: "HASH" }],
-      AttributeDefinitions: [{ AttributeName: "person", AttributeType: "S" }],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
 });
-afterAll(async () => {
-  client.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => dynamo.stop());
 
-const guard = () => new DynamoDbReplayGuard({ client, tableName, now: () => now });
+const guard = () => new DynamoDbReplayGuard({ client: dynamo.client, tableName, now: () => now });
 
 describe("DynamoDbReplayGuard (against dynalite)", () => {
   it("claims a delivery once, with a TTL attribute, in the person-records table", async () => {
     expect(await guard().claim("acme-hr#evt-1", 300)).toBe(true);
     expect(await guard().claim("acme-hr#evt-1", 300)).toBe(false);
     expect(await guard().claim("acme-hr#evt-2", 300)).toBe(true);
-    const item = await client.send(
+    const item = await dynamo.client.send(
       new GetItemCommand({ TableName: tableName, Key: { person: { S: "replay#acme-hr#evt-1" } } }),
     );
     expect(item.Item).toEqual({

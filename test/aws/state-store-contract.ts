@@ -148,8 +148,13 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       await store.put(at(personRecord("both", 0), { descope: acked, zitadel: acked }));
       await store.put(at(personRecord("desired-only", 0), {}));
       await store.put(at(personRecord("gone", 0), { descope: { ...acked, deleted: true } }));
+      // A create written ahead does not count yet; a known user with a change in flight still does.
+      await store.put(at(personRecord("creating", 0), { zitadel: { ...acked, unconfirmed: true } }));
+      await store.put(
+        at(personRecord("changing", 0), { descope: { ...acked, userId: "U1", unconfirmed: true } }),
+      );
 
-      expect(await store.countUsers("descope")).toBe(13);
+      expect(await store.countUsers("descope")).toBe(14);
       expect(await store.countUsers("zitadel")).toBe(1);
       expect(await store.countUsers("nowhere")).toBe(0);
 
@@ -158,7 +163,7 @@ export function describeStateStoreContract(name: string, makeStore: () => Promis
       await store.put(at(personRecord("desired-only", 1), { zitadel: acked }));
       expect(await store.put(at(personRecord("person-0", 0), {}))).toBe(false);
 
-      expect(await store.countUsers("descope")).toBe(12);
+      expect(await store.countUsers("descope")).toBe(13);
       expect(await store.countUsers("zitadel")).toBe(2);
     });
 

@@ -1,7 +1,8 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { describe, expect, it } from "vitest";
+import { inKilledInvocation } from "../../local/invocation-context.ts";
 import { MemoryQueue } from "../../local/memory-queue.ts";
-import { inKilledInvocation, SqsPoller } from "../../local/sqs-poller.ts";
+import { SqsPoller } from "../../local/sqs-poller.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

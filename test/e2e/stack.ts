@@ -1,4 +1,4 @@
-import { type LocalStack, startLocalStack } from "../../local/local-stack.ts";
+import { type LocalStack, type LocalStackOptions, startLocalStack } from "../../local/local-stack.ts";
 import type { ZitadelSimulatorOptions } from "../../local/simulators/zitadel/simulator.ts";
 import type { ConfigInput } from "../../shared/config/schema.ts";
 import { forEachLimited } from "../../shared/http/concurrency.ts";
@@ -12,6 +12,7 @@ export const scimToken = "e2e-scim-token";
 export function startTestStack(
   adjust: (config: ConfigInput) => ConfigInput = (config) => config,
   zitadel: Partial<ZitadelSimulatorOptions> = {},
+  options: Pick<LocalStackOptions, "logLevel" | "onBatchSummary" | "clock"> = {},
 ) {
   return startLocalStack({
     port: 0,
@@ -19,6 +20,7 @@ export function startTestStack(
     zitadelSimulatorPort: 0,
     scimToken,
     logLevel: "SILENT",
+    ...options,
     simulators: { zitadel: { requestsPerSecond: false, ...zitadel } },
     adjustDefault: (config) =>
       adjust({

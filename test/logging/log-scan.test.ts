@@ -56,7 +56,10 @@ function captureOutput() {
   const consoles = methods.map((method) => console[method]);
   for (const method of methods)
     console[method] = (...args: unknown[]) => {
-      captured.push(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+      // A line, as the console writes it (the local runtime prints a summary line per batch).
+      captured.push(
+        `${args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(" ")}\n`,
+      );
     };
   restore = () => {
     writers.forEach((stream, index) => {

@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MemoryStateStore } from "../../local/memory-state-store.ts";
+import type { LeaverPolicy } from "../../shared/config/common.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 import { runReconcile } from "../../shared/reconcile/run.ts";
 import type { MergeableChange } from "../../shared/sync/desired-state.ts";
-import type { LeaverPolicy } from "../../shared/sync/ports.ts";
 import { syncChanges } from "../../shared/sync/sync-changes.ts";
 import { at, capturingQueue, pagedReader } from "./fixtures.ts";
 import { MemoryProvider } from "./memory-provider.ts";

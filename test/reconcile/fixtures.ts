@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
+import type { LeaverPolicy } from "../../shared/config/common.ts";
 import type { UserChange } from "../../shared/model/change.ts";
 import type { CanonicalUser, ProfileAttribute } from "../../shared/model/user.ts";
 import { profileAttributes } from "../../shared/model/user.ts";
@@ -7,7 +8,6 @@ import type { ListedUser } from "../../shared/reconcile/ports.ts";
 import type { DirectoryReader, SourceSnapshot } from "../../shared/sources/directory/reader.ts";
 import { emptyDesiredState, type MergeableChange, mergeChange } from "../../shared/sync/desired-state.ts";
 import type { PersonRecord, ProviderState } from "../../shared/sync/person-record.ts";
-import type { LeaverPolicy } from "../../shared/sync/ports.ts";
 
 /** A provider that shows every attribute but `title` (as ZITADEL shows no metadata) and stores no empty text. */
 export const testComparison = (

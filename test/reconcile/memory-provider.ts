@@ -1,8 +1,9 @@
+import type { LeaverPolicy } from "../../shared/config/common.ts";
 import { type CanonicalUser, profileAttributes } from "../../shared/model/user.ts";
 import type { ProviderDirectory } from "../../shared/reconcile/ports.ts";
 import { applyPatch } from "../../shared/sync/diff.ts";
 import type { PlannedOperation } from "../../shared/sync/plan.ts";
-import type { LeaverPolicy, OperationOutcome, Provider } from "../../shared/sync/ports.ts";
+import type { OperationOutcome, Provider } from "../../shared/sync/ports.ts";
 
 /**
  * A provider kept in memory for property tests of the sync core and reconcile together: it holds users as

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryAuditTrail } from "../../local/memory-audit-trail.ts";
 import { MemoryQueue } from "../../local/memory-queue.ts";
 import { MemoryStateStore } from "../../local/memory-state-store.ts";
-import type { AuditEntry } from "../../shared/sync/audit.ts";
+import type { AuditEntry } from "../../shared/sync/audit-entry.ts";
 import { MemoryDeprovisioningHolds } from "../../shared/sync/memory-deprovisioning-holds.ts";
 import type { AuditTrail, Log } from "../../shared/sync/ports.ts";
 import { type SyncDeps, syncChanges } from "../../shared/sync/sync-changes.ts";

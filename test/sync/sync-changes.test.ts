@@ -202,4 +202,41 @@ describe("syncChanges", () => {
     const hire = message(change("p1", 1, { loginId: "ann" }));
     expect((await syncChanges([hire], deps)).retry).toEqual([{ messageId: hire.messageId }]);
   });
+
+  it.each([
+    ["a patch", { department: "Sales" }, { department: "Finance" }],
+    ["a deactivation", { active: false }, { active: true }],
+  ])(
+    "does not trust %s that landed before the invocation died: a change back still reaches the provider",
+    async (_, landed, back) => {
+      const descope = new RecordingProvider("descope");
+      const { deps, store, message } = setup(descope);
+      await syncChanges(
+        [message(change("p1", 1, { loginId: "ann", department: "Finance", active: true }))],
+        deps,
+      );
+      // The provider applies the change, then the invocation dies before it records the acknowledgement.
+      const put = store.put.bind(store);
+      const died = new Error("the invocation was killed");
+      descope.script = (operation) => {
+        store.put = () => Promise.reject(died);
+        return { person: operation.person, result: "applied" };
+      };
+      await expect(syncChanges([message(change("p1", 2, landed))], deps)).rejects.toBe(died);
+      store.put = put;
+      descope.script = (operation) => ({ person: operation.person, result: "applied" });
+
+      await syncChanges([message(change("p1", 3, back))], deps);
+
+      expect(descope.calls).toHaveLength(3);
+      // Checked against what the provider holds (unconfirmed), not diffed against the stale record.
+      expect(descope.calls[2]).toEqual([
+        expect.objectContaining({ person: "p1", current: expect.objectContaining({ unconfirmed: true }) }),
+      ]);
+      expect(store.all()[0]?.providers.descope).toMatchObject({
+        user: { loginId: "ann", department: "Finance", active: true },
+      });
+      expect(store.all()[0]?.providers.descope?.unconfirmed).toBeUndefined();
+    },
+  );
 });

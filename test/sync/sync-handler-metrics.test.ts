@@ -49,7 +49,7 @@ function setup() {
       log: { debug() {}, info() {}, warn() {}, error() {} },
     },
     new Logger({ logLevel: "SILENT" }),
-    metrics,
+    { metrics },
   );
   return { handler, published };
 }
@@ -74,6 +74,7 @@ describe("the sync handler's metrics", () => {
     };
     const dimensions = (emf: (typeof published)[number]) => emf._aws.CloudWatchMetrics[0]?.Dimensions;
     expect(published.map(values)).toEqual([
+      { service: "idp-sync-sync", ChangesReceived: 2 },
       {
         service: "idp-sync-sync",
         provider: "descope",
@@ -90,9 +91,10 @@ describe("the sync handler's metrics", () => {
         Operations_rejected: 0,
         ChangeLatencyMs: [300_000, 420_000],
       },
-      { service: "idp-sync-sync", ChangesReceived: 2, ChangesRetried: 0, ChangesDeadLettered: 1 },
+      { service: "idp-sync-sync", ChangesRetried: 0, ChangesDeadLettered: 1 },
     ]);
     expect(published.map(dimensions)).toEqual([
+      [["service"]],
       [["service", "provider"]],
       [["service", "provider"]],
       [["service"]],

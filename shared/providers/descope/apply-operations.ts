@@ -8,6 +8,7 @@ import type { DescopeClient, DescopeSession } from "./client.ts";
 import type { AddressableUser } from "./mapping.ts";
 import {
   adoptStep,
+  afterRenameSteps,
   planOperation,
   recreateStep,
   type Step,
@@ -30,7 +31,7 @@ interface Progress {
   secrets?: ImportSecrets;
   previous?: CanonicalUser;
   /** Each fallback at most once, so create → exists → patch → not found → create cannot loop. */
-  fallbacks: Set<"adopt" | "recreate">;
+  fallbacks: Set<"adopt" | "recreate" | "renamed">;
   userId?: string;
 }
 
@@ -145,14 +146,20 @@ function advance(progress: Progress, result: StepResult, config: DescopeProvider
       return progress.steps.length === 0 ? applied(progress.userId) : undefined;
     case "exists":
       if (step.kind !== "create") return { result: "rejected", reason: `${label}: ${result.reason}` };
-      return fallBack(progress, "adopt", `${label}: ${result.reason}`, (target) => adoptStep(target, config));
+      return fallBack(progress, "adopt", `${label}: ${result.reason}`, (target) => [
+        adoptStep(target, config),
+      ]);
     case "notFound":
       // Nothing left to delete is what a delete wants.
       if (step.kind === "delete") return applied(progress.userId);
       if (step.kind === "create") return { result: "rejected", reason: `${label}: ${result.reason}` };
-      return fallBack(progress, "recreate", `${label}: ${result.reason}`, (target) =>
+      if (step.kind === "rename" && !progress.fallbacks.has("renamed"))
+        return fallBack(progress, "renamed", `${label}: ${result.reason}`, (target) =>
+          afterRenameSteps(target, config),
+        );
+      return fallBack(progress, "recreate", `${label}: ${result.reason}`, (target) => [
         recreateStep(target, config, progress.secrets),
-      );
+      ]);
     case "retry":
       return {
         result: "retry",
@@ -192,16 +199,16 @@ function afterLoad(
 
 function fallBack(
   progress: Progress,
-  kind: "adopt" | "recreate",
+  kind: "adopt" | "recreate" | "renamed",
   reason: string,
-  step: (target: AddressableUser) => Step,
+  steps: (target: AddressableUser) => Step[],
 ): Settled | undefined {
   if (!progress.target)
     return { result: "rejected", reason: `${reason}; no loginId is known to create it with` };
   // Descope contradicted itself (exists, then gone, or the reverse): let the queue try again later.
   if (progress.fallbacks.has(kind)) return { result: "retry", reason: `${reason} (after a fallback)` };
   progress.fallbacks.add(kind);
-  progress.steps = [step(progress.target)];
+  progress.steps = steps(progress.target);
   return undefined;
 }
 

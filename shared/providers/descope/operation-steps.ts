@@ -9,6 +9,7 @@ import {
   diffDescopeProfiles,
   heldProfile,
   type ProfileChange,
+  textFields,
   toDescopeAdoptingPatch,
   toDescopeCreateUser,
   toDescopeOverwriteUser,
@@ -104,7 +105,10 @@ function planPatch(
   // A loginId cannot be removed, only replaced: a cleared one leaves Descope's as it is.
   const newLoginId =
     user.loginId !== undefined && user.loginId !== current.user.loginId ? user.loginId : undefined;
-  if (newLoginId) steps.push({ kind: "rename", loginId: address, newLoginId });
+  // Unconfirmed, the user is renamed by its id: a rename that landed unrecorded left it under neither the
+  // recorded nor the wanted loginId.
+  const renamed = current.unconfirmed ? (current.userId ?? address) : address;
+  if (newLoginId) steps.push({ kind: "rename", loginId: renamed, newLoginId });
   const loginId = newLoginId ?? address;
 
   // Unconfirmed: what Descope holds is unknown. It is loaded and the difference patched, so that roles,
@@ -153,7 +157,12 @@ export function stepsAfterLoad(
   const wanted = toDescopeProfile(target, config);
   const before = previous ? toDescopeProfile(previous, config) : {};
   const compared: DescopeProfile = {};
-  for (const name of new Set([...Object.keys(wanted), ...Object.keys(before)]) as Set<keyof DescopeProfile>) {
+  // The text fields idp-sync maps are its own, whatever the record says: a patch that set one may have
+  // landed unrecorded, so one Descope holds and the wanted user lacks is removed. Grants (roles, tenants,
+  // custom attributes) are compared only under the keys idp-sync manages, so others' grants survive.
+  const textNames = textFields.map(([, to]) => to);
+  const names = new Set([...Object.keys(wanted), ...Object.keys(before), ...textNames]);
+  for (const name of names as Set<keyof DescopeProfile>) {
     const value = name === "customAttributes" ? pickKeys(held.customAttributes, wanted, before) : held[name];
     if (value !== undefined) Object.assign(compared, { [name]: value });
   }
@@ -206,6 +215,17 @@ export const adoptStep = (target: AddressableUser, config: DescopeMappingConfig)
   kind: "patch",
   user: toDescopeAdoptingPatch(target, config),
 });
+
+/**
+ * After "user not found" on a loginId change: the change may have landed already (its answer or the
+ * invocation lost), leaving the user under the new loginId with the rest of the operation unsent. Writes
+ * the whole resulting user there (an overwrite, then the status), which also removes what the lost steps
+ * were to remove; a user that is not there either is then created.
+ */
+export const afterRenameSteps = (target: AddressableUser, config: DescopeMappingConfig): Step[] => [
+  { kind: "overwrite", user: toDescopeOverwriteUser(target.loginId, target, config) },
+  { kind: "patch", user: { loginId: target.loginId, status: toDescopeStatus(target.active) } },
+];
 
 /** After "user not found" on anything but create: create the whole resulting user. */
 export const recreateStep = (

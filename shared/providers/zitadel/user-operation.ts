@@ -223,15 +223,19 @@ export class UserOperation {
   }
 
   /**
-   * What ZITADEL holds is unknown (a create that may not have landed, or a race with another invocation):
-   * find the user by username and make it the wanted state from what it holds, or create it.
+   * What ZITADEL holds is unknown (a change that may or may not have landed, or a race with another
+   * invocation): find the user — by its id when one is known, since a rename that landed unrecorded left
+   * it under neither the recorded nor the wanted username; else by username — and make it the wanted
+   * state from what it holds, or create it.
    */
   async #verify(): Promise<Settled | undefined> {
     const { userName, target } = this.#plan;
     if (!target) return rejected("nothing is known to check the ZITADEL user against");
     this.#fallbacks.add("relocate");
+    const byId = this.#userId === undefined ? { found: undefined } : await this.#get(this.#userId);
+    if (!("found" in byId)) return byId;
     const names = [...new Set([userName, target.userName])].filter((name) => name !== undefined);
-    const search = await this.#find(names.map((name) => ({ userName: name })));
+    const search = byId.found ? byId : await this.#find(names.map((name) => ({ userName: name })));
     if (!("found" in search)) return search;
     if (search.found) {
       this.#userId = search.found.userId;
@@ -280,6 +284,17 @@ export class UserOperation {
     this.#userId = undefined;
     this.#steps = createSteps(target, this.#plan.password, this.#deps.api, this.#plan.createId);
     return undefined;
+  }
+
+  /** The user with this id (`found` undefined when ZITADEL does not know it). */
+  async #get(userId: string): Promise<{ found: FoundUser | undefined } | Settled> {
+    const response = await this.#deps.session.send(this.#deps.api.get(userId));
+    if (!("status" in response)) return settleFailure("get", response);
+    const result = classifyResponse(response);
+    if (result.result === "notFound") return { found: undefined };
+    if (result.result !== "done") return settleFailure("get", result);
+    const user = readFoundUser(response.json);
+    return user ? { found: user } : retry("get: ZITADEL's user answer is unreadable");
   }
 
   /** The human user with the first of `keys` that one exists with (`found` undefined when none does). */

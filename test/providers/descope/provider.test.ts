@@ -290,6 +290,31 @@ describe("Descope provider: patch, status, delete", () => {
     });
   });
 
+  it("after an unconfirmed call, removes a text field that a patch lost to the record had set", async () => {
+    const h = await start();
+    const bo = await created(h, { loginId: "bo", email: "bo@example.com", givenName: "Bo" });
+    // The patch setting a middle name lands, but the worker dies before it records the answer.
+    await h.provider.apply([patchOp("p", bo, { middleName: "Kai" })]);
+    const before = h.sim.requests().length;
+
+    // The source removes the middle name again: the record (without one) seems to need nothing.
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { ...bo, unconfirmed: true }, { middleName: null }),
+    ]);
+
+    expect(outcome).toEqual({ person: "p", result: "applied", userId: bo.userId });
+    expect(
+      h.sim
+        .requests()
+        .slice(before)
+        .map((request) => [request.method, request.path]),
+    ).toEqual([
+      ["GET", "/v1/mgmt/user?loginId=bo"],
+      ["POST", "/v1/mgmt/user/update"],
+    ]);
+    expect(stored(h, "bo")).toMatchObject({ givenName: "Bo", middleName: "" });
+  });
+
   it("after an unconfirmed call, loads the user and patches the difference, keeping what others granted", async () => {
     const h = await start();
     const bo = await created(h, { loginId: "bo", email: "bo@example.com", givenName: "Bo" });
@@ -389,6 +414,51 @@ describe("Descope provider: patch, status, delete", () => {
       ["/v1/mgmt/user/patch/batch", { users: [{ loginId: "ann@new.example", email: "ann@new.example" }] }],
     ]);
     expect(stored(h, "ann@new.example")).toMatchObject({ userId: current.userId, email: "ann@new.example" });
+  });
+
+  it("addresses an unconfirmed user by its id: a rename that landed unrecorded makes no second user", async () => {
+    const h = await start();
+    const current = await created(h, ann);
+    // The rename reaches Descope, but the worker dies before it records the answer.
+    await h.provider.apply([patchOp("p", current, { loginId: "ann@moved.example" })]);
+
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { ...current, unconfirmed: true }, { loginId: "ann@new.example" }),
+    ]);
+
+    expect(outcome).toEqual({ person: "p", result: "applied", userId: current.userId });
+    expect(h.requestsTo("/v1/mgmt/user/update/loginid").at(-1)?.body).toEqual({
+      loginId: current.userId,
+      newLoginId: "ann@new.example",
+    });
+    expect(h.sim.users().map((user) => [user.userId, user.loginIds])).toEqual([
+      [current.userId, ["ann@new.example"]],
+    ]);
+  });
+
+  it("writes the whole user under the new loginId when the loginId change already landed unrecorded", async () => {
+    const h = await start();
+    const { user } = await created(h, ann);
+    // The loginId change lands, the field removal after it fails, and the user id was never recorded.
+    await h.provider.apply([patchOp("p", { user }, { loginId: "ann@new.example" })]);
+
+    const [outcome] = await h.provider.apply([
+      patchOp("p", { user, unconfirmed: true }, { loginId: "ann@new.example", phone: null }),
+    ]);
+
+    expect(outcome).toMatchObject({ person: "p", result: "applied" });
+    const management = h.sim.requests().filter((request) => request.path.startsWith("/v1/mgmt/user/"));
+    expect(management.slice(-3).map((request) => [request.path, request.status])).toEqual([
+      ["/v1/mgmt/user/update/loginid", 400],
+      ["/v1/mgmt/user/update", 200],
+      ["/v1/mgmt/user/patch/batch", 200],
+    ]);
+    expect(h.sim.users()).toHaveLength(1);
+    expect(stored(h, "ann@new.example")).toMatchObject({
+      phone: "",
+      email: "ann@example.com",
+      status: "enabled",
+    });
   });
 
   it("creates the whole resulting user when Descope no longer has it", async () => {

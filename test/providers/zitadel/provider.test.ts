@@ -716,3 +716,29 @@ describe("ZITADEL provider: error mapping", () => {
     expect(h.sim.users().map((user) => user.username)).toEqual(["a", "b", "c"]);
   });
 });
+
+describe("ZITADEL provider: an unconfirmed user (a change may have landed unrecorded)", () => {
+  it("finds the user by its id when a rename landed unrecorded, and renames it on instead of creating a second", async () => {
+    const h = await start();
+    const acknowledged = await created(h, ann);
+    // The rename to "ann-1" reaches ZITADEL, but the worker dies before it records the answer.
+    await h.provider.apply([patchOp("p", acknowledged, { loginId: "ann-1" })]);
+    expect(stored(h, "ann-1")?.userId).toBe(acknowledged.userId);
+    const before = h.sim.requests().length;
+
+    const outcomes = await h.provider.apply([
+      patchOp("p", { ...acknowledged, unconfirmed: true }, { loginId: "ann-2" }),
+    ]);
+
+    expect(outcomes).toEqual([{ person: "p", result: "applied", userId: acknowledged.userId }]);
+    expect(h.sim.users().map((user) => [user.userId, user.username])).toEqual([
+      [acknowledged.userId, "ann-2"],
+    ]);
+    expect(sent(h, before).map((request) => request.call)).toEqual([
+      `GET ${v1}/${acknowledged.userId}`,
+      `PUT ${v1}/${acknowledged.userId}/username`,
+      // ZITADEL's user answers carry no metadata: a verified user gets it written.
+      `POST ${v1}/${acknowledged.userId}/metadata/_bulk`,
+    ]);
+  });
+});
