@@ -1,7 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
@@ -10,14 +7,9 @@ import {
   type PutItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type { ScimGroup, ScimGroupStore, ScimGroupSummary } from "../sources/scim/group-store.ts";
-import { chunk } from "../sync/plan.ts";
+import { batchGetItems, type Item } from "./dynamodb-reads.ts";
 import { stateTable } from "./state-table.ts";
 
-type Item = Record<string, AttributeValue>;
-
-const maxBatchGetKeys = 100;
-const unprocessedAttempts = 8;
-const unprocessedBaseMs = 50;
 const directoryAttempts = 8;
 
 /**
@@ -45,11 +37,10 @@ export class DynamoDbScimGroupStore implements ScimGroupStore {
 
   async get(source: string, ids: readonly string[]): Promise<Map<string, ScimGroup>> {
     const found = new Map<string, ScimGroup>();
-    for (const keys of chunk([...new Set(ids)], maxBatchGetKeys)) {
-      for (const item of await this.#batchGet(keys.map((id) => groupKey(source, id)))) {
-        const group = parse<ScimGroup>(item.group?.S);
-        if (group) found.set(group.id, { ...group, version: Number(item.version?.N ?? group.version) });
-      }
+    const keys = ids.map((id) => groupKey(source, id));
+    for (const item of await batchGetItems(this.#client, this.#tableName, keys)) {
+      const group = parse<ScimGroup>(item.group?.S);
+      if (group) found.set(group.id, { ...group, version: Number(item.version?.N ?? group.version) });
     }
     return found;
   }
@@ -136,24 +127,6 @@ export class DynamoDbScimGroupStore implements ScimGroupStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-  }
-
-  async #batchGet(keys: readonly string[]): Promise<Item[]> {
-    const items: Item[] = [];
-    let pending: Item[] = keys.map((key) => ({ [stateTable.partitionKey]: { S: key } }));
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt === unprocessedAttempts)
-        throw new Error(`${pending.length} SCIM groups stayed unprocessed`);
-      if (attempt > 0) await sleep(unprocessedBaseMs * 2 ** (attempt - 1));
-      const output = await this.#client.send(
-        new BatchGetItemCommand({
-          RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      items.push(...(output.Responses?.[this.#tableName] ?? []));
-      pending = output.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
-    }
-    return items;
   }
 }
 
