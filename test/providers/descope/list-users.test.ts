@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createDescopeDirectory, searchPath } from "../../../shared/providers/descope/list-users.ts";
+import { createDirectories } from "../../../shared/providers/directories.ts";
 import { driftedAttributes, observedUser } from "../../../shared/reconcile/drift.ts";
 import { readListing } from "../../../shared/reconcile/read.ts";
 import { FakeClock } from "../../simulators/descope/fake-clock.ts";
@@ -74,5 +75,24 @@ describe("Descope directory", () => {
     started.sim.setFaults({ errorRate: 1 });
     const listing = await readListing(directoryOf(started, new FakeClock()), { log: new MemoryLog() });
     expect(listing).toMatchObject({ complete: false, error: expect.stringContaining("HTTP 500") });
+  });
+
+  it("lists at the search path's whole budget: no sync invocation shares that path, however many may run", async () => {
+    const clock = new FakeClock();
+    harness = await startHarness({ clock, config: { rateLimits: { otherPerMinute: 12 } } });
+    const outcomes = await harness.provider.apply(people.map((user, index) => createOp(`E${index}`, user)));
+    expect(outcomes.every((outcome) => outcome.result === "applied")).toBe(true);
+    const [directory] = createDirectories(
+      [harness.config],
+      { secrets: harness.secrets, log: new MemoryLog(), clock, concurrency: 6 },
+      1,
+    );
+    const started = clock.now();
+    const listing = await readListing(directory as ReturnType<typeof createDescopeDirectory>, {
+      log: new MemoryLog(),
+    });
+    expect(listing.users).toHaveLength(people.length);
+    // Six pages at 12 a minute take seconds; at a sixth of that budget (a sync invocation's share) four minutes.
+    expect(clock.now() - started).toBeLessThan(60_000);
   });
 });
