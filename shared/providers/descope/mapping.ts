@@ -208,13 +208,7 @@ export function heldProfile(loaded: LoadedUser, loginId: string): DescopeProfile
       value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
     if (!empty) profile[name] = value;
   };
-  set("email", loaded.email);
-  set("phone", loaded.phone);
-  set("name", loaded.name);
-  set("givenName", loaded.givenName);
-  set("middleName", loaded.middleName);
-  set("familyName", loaded.familyName);
-  set("picture", loaded.picture);
+  for (const [, field] of textFields) set(field, loaded[field]);
   if (typeof loaded.verifiedEmail === "boolean") profile.verifiedEmail = loaded.verifiedEmail;
   if (typeof loaded.verifiedPhone === "boolean") profile.verifiedPhone = loaded.verifiedPhone;
   set("roleNames", loaded.roleNames);
