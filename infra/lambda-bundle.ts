@@ -3,6 +3,7 @@ import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BuildOptions, build, type Plugin } from "esbuild";
+import { lambdaBundleTrims } from "./lambda-bundle-trims.ts";
 
 export const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -62,7 +63,7 @@ export function lambdaBuildOptions(name: LambdaName, outdir: string): BuildOptio
     minify: true,
     splitting: true,
     chunkNames: "chunk-[hash]",
-    plugins: [builtinsWithoutFacades],
+    plugins: [builtinsWithoutFacades, ...lambdaBundleTrims],
     sourcemap: "linked",
     sourcesContent: false,
     logLevel: "warning",
