@@ -1,0 +1,59 @@
+import { createRequire } from "node:module";
+import { type CountryCode, type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
+import { describe, expect, it } from "vitest";
+import { phoneMetadataForParsing } from "../../infra/lambda-bundle-trims.ts";
+
+const require = createRequire(import.meta.url);
+const fullMetadata: MetadataJson = require("libphonenumber-js/metadata.min.json");
+const examples: Record<CountryCode, string> = require("libphonenumber-js/examples.mobile.json");
+
+/** What idp-sync reads from a parsed number: whether it is valid, and its E.164 form and country. */
+function read(text: string, region: CountryCode | undefined, metadata: MetadataJson) {
+  const parsed = parsePhoneNumberFromString(text, region ? { defaultCountry: region } : {}, metadata);
+  return parsed && { valid: parsed.isValid(), number: parsed.number, country: parsed.country };
+}
+
+/** Ways people write a country's example number: national and international, formatted or not, broken. */
+function writings(region: CountryCode, nationalNumber: string): string[] {
+  const example = parsePhoneNumberFromString(nationalNumber, { defaultCountry: region }, fullMetadata);
+  if (!example) throw new Error(`libphonenumber-js cannot read its own example for ${region}`);
+  return [
+    nationalNumber,
+    example.formatNational(),
+    example.formatInternational(),
+    example.number,
+    `00${example.countryCallingCode}${nationalNumber}`,
+    `${example.number}9`,
+    example.number.slice(0, -1),
+    `${example.formatNational()} ext. 12`,
+  ];
+}
+
+describe("the phone metadata the Lambda bundles ship", () => {
+  const trimmed = phoneMetadataForParsing(structuredClone(fullMetadata) as never) as MetadataJson;
+
+  it("is less than half of libphonenumber-js's min metadata", () => {
+    expect(JSON.stringify(trimmed).length).toBeLessThan(JSON.stringify(fullMetadata).length / 2);
+  });
+
+  it("reads every country's example number, in every writing, exactly as the full metadata does", () => {
+    const regions = Object.keys(examples) as CountryCode[];
+    expect(regions.length).toBeGreaterThan(240);
+    let compared = 0;
+    for (const region of regions)
+      for (const text of writings(region, examples[region]))
+        for (const defaultRegion of [region, undefined]) {
+          expect(read(text, defaultRegion, trimmed), `${text} in ${defaultRegion}`).toEqual(
+            read(text, defaultRegion, fullMetadata),
+          );
+          compared++;
+        }
+    expect(compared).toBe(regions.length * 16);
+  });
+
+  it("refuses metadata of another layout rather than trimming the wrong fields", () => {
+    expect(() => phoneMetadataForParsing({ ...fullMetadata, version: 5 } as never)).toThrow(
+      "metadata version 5",
+    );
+  });
+});
