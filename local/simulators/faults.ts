@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../shared/model/schema-messages.ts";
 
 /** Switchable misbehaviour, drawn per request from a seeded generator so a run can be replayed. */
 export interface Faults {
@@ -26,12 +27,12 @@ export const noFaults: Faults = {
 
 /** The `/_sim/faults` body for `Faults`; a simulator with more switches extends it. */
 export const faultsShape = {
-  errorRate: z.number().min(0).max(1).optional(),
-  rateLimitRate: z.number().min(0).max(1).optional(),
-  timeoutRate: z.number().min(0).max(1).optional(),
-  latencyMs: z.int().min(0).max(60_000).optional(),
-  nonJson429: z.boolean().optional(),
-  retryAfterSeconds: z.int().min(0).max(3600).optional(),
+  errorRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  rateLimitRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  timeoutRate: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  latencyMs: z.optional(z.int().check(z.minimum(0), z.maximum(60_000))),
+  nonJson429: z.optional(z.boolean()),
+  retryAfterSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(3600))),
 };
 
 export type FaultDraw = "timeout" | "error" | "rateLimit" | undefined;
@@ -39,12 +40,12 @@ export type FaultDraw = "timeout" | "error" | "rateLimit" | undefined;
 /** The fault settings of one simulator and the seeded draws they are applied with. */
 export class FaultSwitch<F extends Faults = Faults> {
   readonly #defaults: F;
-  readonly #schema: z.ZodType<Partial<F>>;
+  readonly #schema: z.ZodMiniType<Partial<F>>;
   readonly #seed: number;
   #current: F;
   #random: () => number;
 
-  constructor(options: { defaults: F; schema: z.ZodType<Partial<F>>; seed: number }) {
+  constructor(options: { defaults: F; schema: z.ZodMiniType<Partial<F>>; seed: number }) {
     this.#defaults = options.defaults;
     this.#schema = options.schema;
     this.#seed = options.seed;

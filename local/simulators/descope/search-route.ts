@@ -1,13 +1,14 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../../shared/model/schema-messages.ts";
 import { type DescopeUserObject, errorCodes, UserError } from "./user-store.ts";
 
 /** The fields of a search request the simulator honours (research §1.10); others are refused, not ignored. */
 const searchRequestSchema = z.looseObject({
-  limit: z.int().nonnegative().optional(),
-  page: z.int().nonnegative().optional(),
-  offset: z.int().nonnegative().optional(),
-  withTestUser: z.boolean().optional(),
-  testUsersOnly: z.boolean().optional(),
+  limit: z.optional(z.int().check(z.nonnegative())),
+  page: z.optional(z.int().check(z.nonnegative())),
+  offset: z.optional(z.int().check(z.nonnegative())),
+  withTestUser: z.optional(z.boolean()),
+  testUsersOnly: z.optional(z.boolean()),
 });
 const honoured = new Set(Object.keys(searchRequestSchema.shape));
 

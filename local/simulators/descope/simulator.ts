@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../../shared/model/schema-messages.ts";
 import { type Clock, systemClock } from "../../../shared/http/token-bucket.ts";
 import { FaultSwitch, type Faults, faultsShape, noFaults } from "../faults.ts";
 import {

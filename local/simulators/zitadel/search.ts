@@ -1,4 +1,5 @@
-import type * as z from "zod";
+import type * as z from "zod/mini";
+import "../../../shared/model/schema-messages.ts";
 import { invalidArgument } from "./errors.ts";
 import type { v1, v2 } from "./schemas.ts";
 import type { SimUser } from "./user-store.ts";

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../../shared/model/schema-messages.ts";
 import { type Clock, systemClock } from "../../../shared/http/token-bucket.ts";
 import { FaultSwitch, type Faults, faultsShape, noFaults } from "../faults.ts";
 import {
@@ -89,7 +90,7 @@ export interface ZitadelSimulator {
 
 const noZitadelFaults: ZitadelFaults = { ...noFaults, outage: false };
 
-const faultsSchema = z.strictObject({ ...faultsShape, outage: z.boolean().optional() });
+const faultsSchema = z.strictObject({ ...faultsShape, outage: z.optional(z.boolean()) });
 
 const tokenPath = "/oauth/v2/token";
 const routes = [...managementRoutes, ...userServiceRoutes];

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 import type { DescopeProviderConfig } from "../../config/descope.ts";
 import { clientDeps, type ProviderDepsInput } from "../../http/client-deps.ts";
 import {
@@ -14,12 +15,12 @@ import { type DescopeMappingConfig, textFields, toDescopeProfile, toDescopeStatu
 
 export const searchPath = "/v2/mgmt/user/search";
 
-const text = z.string().nullish();
-const names = z.array(z.string()).nullish();
+const text = z.nullish(z.string());
+const names = z.nullish(z.array(z.string()));
 /** A user as search returns it (research §1.0, §1.10); only the fields idp-sync manages are read. */
 const searchedUserSchema = z.looseObject({
-  userId: z.string().min(1),
-  loginIds: z.array(z.string()).nullish(),
+  userId: z.string().check(z.minLength(1)),
+  loginIds: z.nullish(z.array(z.string())),
   email: text,
   phone: text,
   name: text,
@@ -27,17 +28,17 @@ const searchedUserSchema = z.looseObject({
   middleName: text,
   familyName: text,
   picture: text,
-  verifiedEmail: z.boolean().nullish(),
-  verifiedPhone: z.boolean().nullish(),
+  verifiedEmail: z.nullish(z.boolean()),
+  verifiedPhone: z.nullish(z.boolean()),
   roleNames: names,
-  userTenants: z.array(z.looseObject({ tenantId: z.string(), roleNames: names })).nullish(),
-  customAttributes: z.record(z.string(), z.unknown()).nullish(),
+  userTenants: z.nullish(z.array(z.looseObject({ tenantId: z.string(), roleNames: names }))),
+  customAttributes: z.nullish(z.record(z.string(), z.unknown())),
   status: text,
 });
 type SearchedUser = z.infer<typeof searchedUserSchema>;
 const searchResponseSchema = z.looseObject({
-  users: z.array(searchedUserSchema).nullish(),
-  total: z.int().nonnegative(),
+  users: z.nullish(z.array(searchedUserSchema)),
+  total: z.int().check(z.nonnegative()),
 });
 
 const sorted = (list: readonly string[] | null | undefined) => [...new Set(list ?? [])].sort();

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 import type { CustomAttributeValue, HashedPassword } from "../../model/user.ts";
 
 /**
@@ -44,8 +45,8 @@ export type DescopePatchUser = Partial<DescopeUserFields> & { loginId: string; s
 /** `{errorCode, errorDescription, errorMessage}`, the body of every Descope error. */
 export const descopeErrorSchema = z.looseObject({
   errorCode: z.string(),
-  errorDescription: z.string().optional(),
-  errorMessage: z.string().optional(),
+  errorDescription: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
 });
 
 /** The codes whose meaning changes what happens next; every other code is reported as it is. */
@@ -56,10 +57,10 @@ export const descopeErrorCodes = {
 
 /** The parts of a returned user that identify it; everything else is not read. */
 const returnedUserSchema = z.looseObject({
-  userId: z.string().optional(),
-  loginIds: z.array(z.string()).optional(),
+  userId: z.optional(z.string()),
+  loginIds: z.optional(z.array(z.string())),
   /** Present when Descope echoes the request user in a failure rather than a stored one. */
-  loginId: z.string().optional(),
+  loginId: z.optional(z.string()),
 });
 export type ReturnedUser = z.infer<typeof returnedUserSchema>;
 
@@ -67,12 +68,12 @@ export const singleUserResponseSchema = z.looseObject({ user: returnedUserSchema
 
 /** Response of batch create (`createdUsers`) and batch patch (`patchedUsers`); per-user failures inside. */
 export const batchResponseSchema = z.looseObject({
-  createdUsers: z.array(returnedUserSchema).nullish(),
-  patchedUsers: z.array(returnedUserSchema).nullish(),
-  failedUsers: z
-    .array(z.looseObject({ failure: z.string().nullish(), user: returnedUserSchema.nullish() }))
-    .nullish(),
-  additionalErrors: z.record(z.string(), z.string()).nullish(),
+  createdUsers: z.nullish(z.array(returnedUserSchema)),
+  patchedUsers: z.nullish(z.array(returnedUserSchema)),
+  failedUsers: z.nullish(
+    z.array(z.looseObject({ failure: z.nullish(z.string()), user: z.nullish(returnedUserSchema) })),
+  ),
+  additionalErrors: z.nullish(z.record(z.string(), z.string())),
 });
 
 /**
@@ -80,25 +81,25 @@ export const batchResponseSchema = z.looseObject({
  * empty strings and lists rather than leaving fields out, and every login id in `loginIds`.
  */
 const loadedUserSchema = z.looseObject({
-  userId: z.string().optional(),
-  loginIds: z.array(z.string()).nullish(),
-  email: z.string().nullish(),
-  verifiedEmail: z.boolean().nullish(),
-  phone: z.string().nullish(),
-  verifiedPhone: z.boolean().nullish(),
-  name: z.string().nullish(),
-  givenName: z.string().nullish(),
-  middleName: z.string().nullish(),
-  familyName: z.string().nullish(),
-  picture: z.string().nullish(),
-  roleNames: z.array(z.string()).nullish(),
-  userTenants: z
-    .array(z.looseObject({ tenantId: z.string(), roleNames: z.array(z.string()).nullish() }))
-    .nullish(),
-  customAttributes: z.record(z.string(), z.unknown()).nullish(),
-  status: z.string().nullish(),
+  userId: z.optional(z.string()),
+  loginIds: z.nullish(z.array(z.string())),
+  email: z.nullish(z.string()),
+  verifiedEmail: z.nullish(z.boolean()),
+  phone: z.nullish(z.string()),
+  verifiedPhone: z.nullish(z.boolean()),
+  name: z.nullish(z.string()),
+  givenName: z.nullish(z.string()),
+  middleName: z.nullish(z.string()),
+  familyName: z.nullish(z.string()),
+  picture: z.nullish(z.string()),
+  roleNames: z.nullish(z.array(z.string())),
+  userTenants: z.nullish(
+    z.array(z.looseObject({ tenantId: z.string(), roleNames: z.nullish(z.array(z.string())) })),
+  ),
+  customAttributes: z.nullish(z.record(z.string(), z.unknown())),
+  status: z.nullish(z.string()),
 });
 export type LoadedUser = z.infer<typeof loadedUserSchema>;
 export const loadResponseSchema = z.looseObject({ user: loadedUserSchema });
 
-export const licenseResponseSchema = z.looseObject({ rateLimitTier: z.string().min(1) });
+export const licenseResponseSchema = z.looseObject({ rateLimitTier: z.string().check(z.minLength(1)) });

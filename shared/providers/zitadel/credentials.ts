@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 
 /** What authenticates idp-sync's service user at ZITADEL. Never logged, never part of an error. */
 export type ZitadelCredentials =
@@ -6,13 +7,13 @@ export type ZitadelCredentials =
   | { kind: "serviceAccount"; userId: string; keyId: string; privateKeyPem: string };
 
 const secretSchema = z.discriminatedUnion("type", [
-  z.looseObject({ type: z.literal("pat"), token: z.string().min(1) }),
+  z.looseObject({ type: z.literal("pat"), token: z.string().check(z.minLength(1)) }),
   // The JSON key file ZITADEL offers for download on a service user's "Keys" page.
   z.looseObject({
     type: z.literal("serviceaccount"),
-    keyId: z.string().min(1),
-    key: z.string().includes("PRIVATE KEY"),
-    userId: z.string().min(1),
+    keyId: z.string().check(z.minLength(1)),
+    key: z.string().check(z.includes("PRIVATE KEY")),
+    userId: z.string().check(z.minLength(1)),
   }),
 ]);
 

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 import type { ZitadelProviderConfig } from "../../config/zitadel.ts";
 import { clientDeps, type ProviderDepsInput } from "../../http/client-deps.ts";
 import type { CanonicalUser, ProfileAttribute } from "../../model/user.ts";
@@ -13,10 +14,10 @@ export const listUsersPath = "/v2/users";
 
 /** ListUsersResponse (user/v2/user_service.proto): `details.totalResult` is a uint64, so JSON text. */
 const listResponseSchema = z.looseObject({
-  details: z
-    .looseObject({ totalResult: z.union([z.string().regex(/^\d+$/), z.int()]).optional() })
-    .optional(),
-  result: z.array(zitadelUserSchema).nullish(),
+  details: z.optional(
+    z.looseObject({ totalResult: z.optional(z.union([z.string().check(z.regex(/^\d+$/)), z.int()])) }),
+  ),
+  result: z.nullish(z.array(zitadelUserSchema)),
 });
 
 /** What a ZITADEL human user holds, in canonical terms (metadata is not listed: it stays as acknowledged). */

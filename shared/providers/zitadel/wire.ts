@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 
 /**
  * ZITADEL's JSON as idp-sync reads it. Request bodies are built in requests.ts; field names are the
@@ -11,69 +12,69 @@ import * as z from "zod";
  * Connect `{code: "not_found", message, details}`.
  */
 export const errorBodySchema = z.looseObject({
-  code: z.union([z.int(), z.string()]).optional(),
-  message: z.string().optional(),
-  details: z
-    .array(
+  code: z.optional(z.union([z.int(), z.string()])),
+  message: z.optional(z.string()),
+  details: z.optional(
+    z.array(
       z.looseObject({
-        id: z.string().optional(),
-        message: z.string().optional(),
+        id: z.optional(z.string()),
+        message: z.optional(z.string()),
         // Connect bodies carry the ErrorDetail base64 in `value` and readable in `debug`.
-        debug: z.looseObject({ id: z.string().optional() }).optional(),
+        debug: z.optional(z.looseObject({ id: z.optional(z.string()) })),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 /** ImportHumanUserResponse (v1) and AddHumanUserResponse (v2) both carry the new user's id. */
-export const createdUserSchema = z.looseObject({ userId: z.string().min(1) });
+export const createdUserSchema = z.looseObject({ userId: z.string().check(z.minLength(1)) });
 
 const profileSchema = z.looseObject({
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  givenName: z.string().optional(),
-  familyName: z.string().optional(),
-  displayName: z.string().optional(),
+  firstName: z.optional(z.string()),
+  lastName: z.optional(z.string()),
+  givenName: z.optional(z.string()),
+  familyName: z.optional(z.string()),
+  displayName: z.optional(z.string()),
 });
 const emailSchema = z.looseObject({
-  email: z.string().optional(),
-  isEmailVerified: z.boolean().optional(),
-  isVerified: z.boolean().optional(),
+  email: z.optional(z.string()),
+  isEmailVerified: z.optional(z.boolean()),
+  isVerified: z.optional(z.boolean()),
 });
 const phoneSchema = z.looseObject({
-  phone: z.string().optional(),
-  isPhoneVerified: z.boolean().optional(),
-  isVerified: z.boolean().optional(),
+  phone: z.optional(z.string()),
+  isPhoneVerified: z.optional(z.boolean()),
+  isVerified: z.optional(z.boolean()),
 });
 
 /** A user as v1 (`id`, `userName`) or v2 (`userId`, `username`) returns it. */
 export const zitadelUserSchema = z.looseObject({
-  id: z.string().optional(),
-  userId: z.string().optional(),
-  userName: z.string().optional(),
-  username: z.string().optional(),
-  state: z.string().optional(),
+  id: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  userName: z.optional(z.string()),
+  username: z.optional(z.string()),
+  state: z.optional(z.string()),
   /** v1 and v2 ObjectDetails: `resourceOwner` is the user's organisation. */
-  details: z.looseObject({ resourceOwner: z.string().optional() }).optional(),
-  human: z
-    .looseObject({
-      profile: profileSchema.optional(),
-      email: emailSchema.optional(),
-      phone: phoneSchema.optional(),
-    })
-    .optional(),
+  details: z.optional(z.looseObject({ resourceOwner: z.optional(z.string()) })),
+  human: z.optional(
+    z.looseObject({
+      profile: z.optional(profileSchema),
+      email: z.optional(emailSchema),
+      phone: z.optional(phoneSchema),
+    }),
+  ),
 });
 export type ZitadelUser = z.infer<typeof zitadelUserSchema>;
 
 /** ListUsersResponse (v1 `_search` and v2 `POST /v2/users`). */
-export const listUsersSchema = z.looseObject({ result: z.array(zitadelUserSchema).optional() });
+export const listUsersSchema = z.looseObject({ result: z.optional(z.array(zitadelUserSchema)) });
 /** GetUserByIDResponse (v1 and v2). */
 export const getUserSchema = z.looseObject({ user: zitadelUserSchema });
 
 /** The token endpoint's answer to a JWT profile grant (RFC 6749 §5.1). */
 export const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().positive(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.positive()),
 });
 
 /** UserState, the same names in v1 and v2 (v1 also has USER_STATE_SUSPEND, never set by ZITADEL). */
