@@ -3,7 +3,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../shared/model/schema-messages.ts";
 import type { Config } from "../../shared/config/schema.ts";
 import type { ResumeScheduler } from "../../shared/reconcile/ports.ts";
 import {
@@ -14,7 +15,7 @@ import {
 import { providerMetric } from "../sync/create-handler.ts";
 
 /** The input of the source's EventBridge schedule (and of a resume schedule). */
-const eventSchema = z.object({ source: z.string().min(1) });
+const eventSchema = z.object({ source: z.string().check(z.minLength(1)) });
 
 export type ReconcileHandlerDeps = Omit<ScheduledReconcileDeps, "resume"> & {
   /** Resumes a run by invoking this function again: its ARN is known only from the invocation's context. */

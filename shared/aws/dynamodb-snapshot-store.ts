@@ -6,7 +6,8 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import type { SnapshotStore } from "../reconcile/ports.ts";
 import type { SourceSnapshot } from "../sources/directory/reader.ts";
 import { stateTable } from "./state-table.ts";
@@ -22,7 +23,7 @@ export interface DynamoDbSnapshotStoreOptions {
 const chunkBytes = 300_000;
 const ttlSeconds = 7 * 86_400;
 
-const headSchema = z.object({ generation: z.string(), chunks: z.int().nonnegative() });
+const headSchema = z.object({ generation: z.string(), chunks: z.int().check(z.nonnegative()) });
 
 /**
  * Unfinished reconcile snapshots in the person-records table: the snapshot as gzip JSON in chunks

@@ -21,11 +21,11 @@ export const fileSourceSchema = z.strictObject({
   /** CSV: the field separator. The first row names the columns. */
   delimiter: z.string().length(1).default(","),
   /** JSON: where the list of records is (default: the document itself is the list), e.g. `$.employees`. */
-  records: jsonPathSchema.optional(),
+  records: z.optional(jsonPathSchema),
   /** The person key in a record: the HR system's immutable employee id, e.g. `$['Employee ID']`. */
   person: valueSpecSchema,
   /** Attributes, custom attributes and the leaving date, read from each record as a webhook mapping does. */
-  mapping: mappingSchema.omit({ events: true }),
+  mapping: z.strictObject(mappingSchema.shape).omit({ events: true }),
   leavers: leaverTimingSchema.prefault({}),
   /** Records per page: a read that stops at its deadline resumes at the next page. */
   pageSize: z.int().min(1).max(10_000).default(1000),

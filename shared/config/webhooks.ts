@@ -41,7 +41,7 @@ const common = {
     .max(30 * 86_400)
     .default(3 * 86_400),
   /** Entries here override the vendor preset entry by entry; generic sources give the whole mapping. */
-  mapping: mappingSchema.prefault({}),
+  mapping: z.prefault(mappingSchema, {}),
   leavers: leaverTimingSchema.prefault({}),
 };
 

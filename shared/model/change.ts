@@ -1,7 +1,8 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./schema-messages.ts";
 import { customAttributeValueSchema, importSecretsShape, personKeySchema, profileShape } from "./user.ts";
 
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
+const nullable = <T extends z.ZodMiniType>(schema: T) => z.optional(z.nullable(schema));
 
 /**
  * The attributes a change carries: a partial canonical user where `null` means "remove".
@@ -25,10 +26,14 @@ export const changeAttributesSchema = z.strictObject({
   manager: nullable(profileShape.manager),
   active: nullable(profileShape.active),
   roles: nullable(profileShape.roles),
-  tenants: nullable(z.record(z.string().min(1), z.array(z.string().min(1)).nullable())),
-  customAttributes: nullable(z.record(z.string().min(1), customAttributeValueSchema.nullable())),
-  password: importSecretsShape.password.optional(),
-  hashedPassword: importSecretsShape.hashedPassword.optional(),
+  tenants: nullable(
+    z.record(z.string().check(z.minLength(1)), z.nullable(z.array(z.string().check(z.minLength(1))))),
+  ),
+  customAttributes: nullable(
+    z.record(z.string().check(z.minLength(1)), z.nullable(customAttributeValueSchema)),
+  ),
+  password: z.optional(importSecretsShape.password),
+  hashedPassword: z.optional(importSecretsShape.hashedPassword),
 });
 export type ChangeAttributes = z.infer<typeof changeAttributesSchema>;
 
@@ -50,8 +55,8 @@ export const changeKindSchema = z.enum([
 export type ChangeKind = z.infer<typeof changeKindSchema>;
 
 export const userChangeSchema = z.strictObject({
-  id: z.string().min(1).max(128),
-  source: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  source: z.string().check(z.minLength(1), z.maxLength(128)),
   person: personKeySchema,
   /** When the change happened at the source (ISO 8601); orders changes per attribute. */
   at: z.iso.datetime({ offset: true }),

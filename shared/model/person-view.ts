@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./schema-messages.ts";
 import { canonicalUserSchema, personKeySchema } from "./user.ts";
 
 /**
@@ -10,6 +11,6 @@ export const personViewSchema = z.object({
   user: canonicalUserSchema,
   deleted: z.boolean(),
   /** Epoch ms of the oldest and the newest accepted write still in effect; absent when there is none. */
-  written: z.object({ first: z.number(), last: z.number() }).optional(),
+  written: z.optional(z.object({ first: z.number(), last: z.number() })),
 });
 export type PersonView = z.infer<typeof personViewSchema>;

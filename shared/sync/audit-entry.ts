@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 
 /**
  * What happened to a person's changes at one provider (or, for a dead letter, at idp-sync): applied,
@@ -20,13 +21,13 @@ export const auditEntrySchema = z.strictObject({
   at: z.iso.datetime(),
   person: z.string(),
   /** Absent for dead letters, which the whole person's changes go to. */
-  provider: z.string().optional(),
-  userId: z.string().optional(),
+  provider: z.optional(z.string()),
+  userId: z.optional(z.string()),
   outcome: auditOutcomeSchema,
-  op: z.enum(["create", "patch", "status", "delete"]).optional(),
+  op: z.optional(z.enum(["create", "patch", "status", "delete"])),
   /** The ids of the changes behind the outcome: the person's changes in the batch. */
   changes: z.array(z.string()),
   /** The provider's or the guard's reason, redacted as in logs and shortened. */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;

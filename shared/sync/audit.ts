@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { redactLogValue } from "../logging/redact.ts";
 import type { AuditEntry } from "./audit-entry.ts";
 import type { GuardedOperations } from "./guard-leavers.ts";

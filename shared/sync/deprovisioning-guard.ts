@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import type { DeprovisioningGuardConfig } from "../config/schema.ts";
 import type { PlannedOperation } from "./plan.ts";
 
@@ -15,7 +16,7 @@ export const heldLeaverSchema = z.object({
   /** The queue bodies that led to it (passwords removed), replayed on release or dead-lettered on discard. */
   changes: z.array(z.string()),
   /** Released by an operator: the next time it is planned it applies, without counting against the guard. */
-  approved: z.boolean().optional(),
+  approved: z.optional(z.boolean()),
 });
 export type HeldLeaver = z.infer<typeof heldLeaverSchema>;
 

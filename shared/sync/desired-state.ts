@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import type { ChangeAttributes, MergeableChange } from "../model/change.ts";
 import {
   type CanonicalUser,
@@ -12,7 +13,7 @@ import {
 export const stampSchema = z.object({ at: z.number(), change: z.string() });
 export type Stamp = z.infer<typeof stampSchema>;
 
-const slotSchema = stampSchema.extend({ value: z.unknown() });
+const slotSchema = z.extend(stampSchema, { value: z.unknown() });
 type Slot = z.infer<typeof slotSchema>;
 
 export const desiredStateSchema = z.object({
@@ -21,9 +22,9 @@ export const desiredStateSchema = z.object({
   /** Map attributes merge key by key; `cleared` removes every key written before it. */
   maps: z.record(
     z.string(),
-    z.object({ cleared: stampSchema.optional(), entries: z.record(z.string(), slotSchema) }),
+    z.object({ cleared: z.optional(stampSchema), entries: z.record(z.string(), slotSchema) }),
   ),
-  deleted: slotSchema.optional(),
+  deleted: z.optional(slotSchema),
 });
 export type DesiredState = z.infer<typeof desiredStateSchema>;
 

@@ -1,19 +1,20 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 import { JsonPathError, parseJsonPath } from "./json-path.ts";
 
 /** A JSONPath in the supported subset (see json-path.ts), checked when the configuration is parsed. */
-export const jsonPathSchema = z
-  .string()
-  .min(1)
-  .max(512)
-  .superRefine((path, context) => {
+export const jsonPathSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(512),
+  z.superRefine((path, context) => {
     try {
       parseJsonPath(path);
     } catch (error) {
       if (!(error instanceof JsonPathError)) throw error;
       context.addIssue({ code: "custom", message: error.message });
     }
-  });
+  }),
+);
 
 const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
 
@@ -24,23 +25,23 @@ const jsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.arra
  */
 export const transformSchema = z.union([
   z.enum(["lower", "upper", "trim", "first", "string", "number", "boolean", "dateToActive"]),
-  z.strictObject({ split: z.string().min(1) }),
+  z.strictObject({ split: z.string().check(z.minLength(1)) }),
   z.strictObject({ join: z.string() }),
   /** Replaces a value by its entry; values without one become `default` when given, else stay as they are. */
-  z.strictObject({ lookup: z.record(z.string(), jsonValue), default: jsonValue.optional() }),
+  z.strictObject({ lookup: z.record(z.string(), jsonValue), default: z.optional(jsonValue) }),
 ]);
 export type Transform = z.infer<typeof transformSchema>;
 
-const templateSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .superRefine((template, context) => {
+const templateSchema = z.string().check(
+  z.minLength(1),
+  z.maxLength(1024),
+  z.superRefine((template, context) => {
     for (const [, path] of template.matchAll(/\{([^{}]+)\}/g)) {
       const parsed = jsonPathSchema.safeParse(path);
       if (!parsed.success) context.addIssue({ code: "custom", message: `bad path {${path}} in template` });
     }
-  });
+  }),
+);
 
 /**
  * Where a value comes from: a path (shorthand string), the first of several paths that is present, a
@@ -50,14 +51,18 @@ export const valueSpecSchema = z.union([
   jsonPathSchema,
   z
     .strictObject({
-      path: z.union([jsonPathSchema, z.array(jsonPathSchema).min(1).max(10)]).optional(),
-      template: templateSchema.optional(),
-      value: jsonValue.optional(),
-      transforms: z.array(transformSchema).max(20).default([]),
+      path: z.optional(
+        z.union([jsonPathSchema, z.array(jsonPathSchema).check(z.minLength(1), z.maxLength(10))]),
+      ),
+      template: z.optional(templateSchema),
+      value: z.optional(jsonValue),
+      transforms: z._default(z.array(transformSchema).check(z.maxLength(20)), []),
     })
-    .refine(
-      (spec) => [spec.path, spec.template, spec.value].filter((part) => part !== undefined).length === 1,
-      "give exactly one of path, template or value",
+    .check(
+      z.refine(
+        (spec) => [spec.path, spec.template, spec.value].filter((part) => part !== undefined).length === 1,
+        "give exactly one of path, template or value",
+      ),
     ),
 ]);
 export type ValueSpec = z.infer<typeof valueSpecSchema>;
@@ -86,22 +91,22 @@ export type EventAction = z.infer<typeof eventActionSchema>;
 /** How to read events out of one payload shape. The first format whose `match` path is present applies. */
 export const eventFormatSchema = z.strictObject({
   /** A path that must be present for this format to apply (absent: always applies). */
-  match: jsonPathSchema.optional(),
+  match: z.optional(jsonPathSchema),
   /** Several events in one payload, e.g. `$.employees[*]`; every other spec is then read per item. */
-  items: jsonPathSchema.optional(),
+  items: z.optional(jsonPathSchema),
   /** The event type, looked up in `actions`. */
-  type: valueSpecSchema.optional(),
-  actions: z.record(z.string(), eventActionSchema).default({}),
+  type: z.optional(valueSpecSchema),
+  actions: z._default(z.record(z.string(), eventActionSchema), {}),
   /** The action for a type not listed in `actions` (or when there is no type). */
-  otherwise: eventActionSchema.default("ignore"),
+  otherwise: z._default(eventActionSchema, "ignore"),
   /** The person key: the HR system's immutable employee id. */
   person: valueSpecSchema,
   /** When the event happened at the source; orders changes (receipt time when absent). */
-  at: valueSpecSchema.optional(),
+  at: z.optional(valueSpecSchema),
   /** The vendor's event id: makes the change ids deterministic, so a re-delivered event merges idempotently. */
-  id: valueSpecSchema.optional(),
+  id: z.optional(valueSpecSchema),
   /** Where the employee's fields are (default: the event itself). */
-  record: jsonPathSchema.optional(),
+  record: z.optional(jsonPathSchema),
 });
 export type EventFormat = z.infer<typeof eventFormatSchema>;
 
@@ -130,8 +135,8 @@ export type MappedAttribute = z.infer<typeof mappedAttributeSchema>;
 /** The leaving date, with an optional time of day and the employee's time zone. */
 export const leaverSpecSchema = z.strictObject({
   date: valueSpecSchema,
-  time: valueSpecSchema.optional(),
-  timeZone: valueSpecSchema.optional(),
+  time: z.optional(valueSpecSchema),
+  timeZone: z.optional(valueSpecSchema),
 });
 
 /**
@@ -139,10 +144,13 @@ export const leaverSpecSchema = z.strictObject({
  * overrides the built-in preset entry by entry (null removes a preset entry); a generic source gives it whole.
  */
 export const mappingSchema = z.strictObject({
-  events: z.array(eventFormatSchema).min(1).max(10).optional(),
-  attributes: z.partialRecord(mappedAttributeSchema, valueSpecSchema.nullable()).default({}),
-  customAttributes: z.record(z.string().min(1).max(64), valueSpecSchema.nullable()).default({}),
-  leaver: leaverSpecSchema.nullable().optional(),
+  events: z.optional(z.array(eventFormatSchema).check(z.minLength(1), z.maxLength(10))),
+  attributes: z._default(z.partialRecord(mappedAttributeSchema, z.nullable(valueSpecSchema)), {}),
+  customAttributes: z._default(
+    z.record(z.string().check(z.minLength(1), z.maxLength(64)), z.nullable(valueSpecSchema)),
+    {},
+  ),
+  leaver: z.optional(z.nullable(leaverSpecSchema)),
 });
 export type Mapping = z.infer<typeof mappingSchema>;
 export type MappingInput = z.input<typeof mappingSchema>;

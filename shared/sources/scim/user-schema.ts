@@ -1,8 +1,9 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../../model/schema-messages.ts";
 import { ScimError } from "./errors.ts";
 import { enterpriseUserSchemaUrn } from "./resource-schemas.ts";
 
-const optionalText = z.string().nullish();
+const optionalText = z.nullish(z.string());
 /** Entra sends booleans as "True"/"False" strings. */
 export const scimBoolean = z.union([
   z.boolean(),
@@ -13,7 +14,7 @@ const multiValuedAttribute = z.looseObject({
   value: optionalText,
   type: optionalText,
   display: optionalText,
-  primary: scimBoolean.nullish(),
+  primary: z.nullish(scimBoolean),
 });
 export type MultiValuedAttribute = z.infer<typeof multiValuedAttribute>;
 
@@ -28,23 +29,23 @@ export const enterpriseUserSchema = z.looseObject({
   organization: optionalText,
   division: optionalText,
   department: optionalText,
-  manager: managerSchema.nullish(),
+  manager: z.nullish(managerSchema),
 });
 
 /** A SCIM User as clients send it: unknown attributes are tolerated, readOnly ones (id, meta, groups) ignored. */
 export const scimUserSchema = z.looseObject({
   externalId: optionalText,
-  userName: z.string().trim().min(1, "userName is required"),
-  name: z
-    .looseObject({
+  userName: z.string().check(z.trim(), z.minLength(1, "userName is required")),
+  name: z.nullish(
+    z.looseObject({
       givenName: optionalText,
       middleName: optionalText,
       familyName: optionalText,
       formatted: optionalText,
       honorificPrefix: optionalText,
       honorificSuffix: optionalText,
-    })
-    .nullish(),
+    }),
+  ),
   displayName: optionalText,
   nickName: optionalText,
   profileUrl: optionalText,
@@ -53,13 +54,13 @@ export const scimUserSchema = z.looseObject({
   preferredLanguage: optionalText,
   locale: optionalText,
   timezone: optionalText,
-  active: scimBoolean.nullish(),
-  password: z.string().min(1).nullish(),
-  emails: z.array(multiValuedAttribute).nullish(),
-  phoneNumbers: z.array(multiValuedAttribute).nullish(),
-  photos: z.array(multiValuedAttribute).nullish(),
-  roles: z.array(multiValuedAttribute).nullish(),
-  [enterpriseUserSchemaUrn]: enterpriseUserSchema.nullish(),
+  active: z.nullish(scimBoolean),
+  password: z.nullish(z.string().check(z.minLength(1))),
+  emails: z.nullish(z.array(multiValuedAttribute)),
+  phoneNumbers: z.nullish(z.array(multiValuedAttribute)),
+  photos: z.nullish(z.array(multiValuedAttribute)),
+  roles: z.nullish(z.array(multiValuedAttribute)),
+  [enterpriseUserSchemaUrn]: z.nullish(enterpriseUserSchema),
 });
 export type ScimUser = z.infer<typeof scimUserSchema>;
 
