@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { jsonPathSchema, mappingSchema, valueSpecSchema } from "../sources/mapping/spec.ts";
 import { uniqueNames } from "./common.ts";
 import { leaverTimingSchema } from "./webhooks.ts";
@@ -12,25 +13,21 @@ export const fileSourceSchema = z.strictObject({
    * The `source` of every change it produces. Give the name of the webhook source whose people the file
    * lists (e.g. "acme-hr") so both match the same person keys; any other name makes a source of its own.
    */
-  name: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-z0-9-]+$/),
+  name: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9-]+$/)),
   format: z.enum(["csv", "json"]),
   /** CSV: the field separator. The first row names the columns. */
-  delimiter: z.string().length(1).default(","),
+  delimiter: z._default(z.string().check(z.length(1)), ","),
   /** JSON: where the list of records is (default: the document itself is the list), e.g. `$.employees`. */
   records: z.optional(jsonPathSchema),
   /** The person key in a record: the HR system's immutable employee id, e.g. `$['Employee ID']`. */
   person: valueSpecSchema,
   /** Attributes, custom attributes and the leaving date, read from each record as a webhook mapping does. */
-  mapping: z.strictObject(mappingSchema.shape).omit({ events: true }),
-  leavers: leaverTimingSchema.prefault({}),
+  mapping: z.omit(mappingSchema, { events: true }),
+  leavers: z.prefault(leaverTimingSchema, {}),
   /** Records per page: a read that stops at its deadline resumes at the next page. */
-  pageSize: z.int().min(1).max(10_000).default(1000),
+  pageSize: z._default(z.int().check(z.minimum(1), z.maximum(10_000)), 1000),
 });
 export type FileSourceConfig = z.infer<typeof fileSourceSchema>;
 export type FileSourceInput = z.input<typeof fileSourceSchema>;
 
-export const fileSourcesSchema = z.array(fileSourceSchema).superRefine(uniqueNames("file source"));
+export const fileSourcesSchema = z.array(fileSourceSchema).check(z.superRefine(uniqueNames("file source")));

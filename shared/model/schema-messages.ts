@@ -1,5 +1,5 @@
-import * as z from "zod/mini";
 import { en } from "zod/locales";
+import * as z from "zod/mini";
 
 /**
  * zod/mini, which the schemas use because it bundles a third of the size of zod's classic build, ships no

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 
 /** The flags the operator commands share; each falls back to the variable the stack's outputs name. */
 export const awsFlags = {
@@ -42,7 +43,7 @@ export function parseCommandLine<const O extends Record<string, { type: "string"
 
 /** Names the flag (or its variable) an operator must give, instead of failing deep inside the SDK. */
 export function required(values: Record<string, unknown>, flag: keyof typeof envFallbacks): string {
-  const parsed = z.string().min(1).safeParse(values[flag]);
+  const parsed = z.string().check(z.minLength(1)).safeParse(values[flag]);
   if (!parsed.success) throw new UsageError(`--${flag} (or ${envFallbacks[flag]}) is required`);
   return parsed.data;
 }

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { UsageError } from "./cli-args.ts";
 import { defineCommand, type OperatorCommand } from "./define-command.ts";
 import { discardHeld, listHeld, releaseHeld } from "./guard-commands.ts";
@@ -23,8 +24,8 @@ const statusCommand = defineCommand({
 
 const guardArgsSchema = z.strictObject({
   action: z.enum(["list", "release", "discard"]),
-  provider: z.string().min(1).optional(),
-  person: z.string().min(1).optional(),
+  provider: z.optional(z.string().check(z.minLength(1))),
+  person: z.optional(z.string().check(z.minLength(1))),
 });
 
 const guardCommand = defineCommand({
@@ -63,7 +64,10 @@ const redriveCommand = defineCommand({
     "dry-run": { type: "boolean", description: "list the dead letters and their reasons, move nothing" },
     max: { type: "string", description: "move at most this many (default: all)" },
   },
-  args: z.strictObject({ dryRun: z.boolean().default(false), max: z.int().positive().optional() }),
+  args: z.strictObject({
+    dryRun: z._default(z.boolean(), false),
+    max: z.optional(z.int().check(z.positive())),
+  }),
   fromCommandLine: (values) => {
     const max = values.max === undefined ? undefined : Number(values.max);
     if (max !== undefined && !(Number.isInteger(max) && max > 0))

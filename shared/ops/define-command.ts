@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { UsageError } from "./cli-args.ts";
 import type { OperatorDeps } from "./operator-deps.ts";
 
@@ -19,7 +20,7 @@ export interface OperatorCommand {
   render(result: unknown): { text: string; exitCode: number };
 }
 
-export function defineCommand<S extends z.ZodType, R>(spec: {
+export function defineCommand<S extends z.ZodMiniType, R>(spec: {
   synopsis: string;
   options: CliOptions;
   args: S;

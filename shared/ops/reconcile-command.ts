@@ -1,16 +1,17 @@
 import { readFileSync } from "node:fs";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { type ReconcileReport, reconcileReport, renderReport } from "../reconcile/report.ts";
 import { runReconcile } from "../reconcile/run.ts";
 import { UsageError } from "./cli-args.ts";
 import { defineCommand } from "./define-command.ts";
 
 const reconcileArgsSchema = z.strictObject({
-  source: z.string().min(1).optional(),
-  provider: z.string().min(1).optional(),
-  dryRun: z.boolean().default(false),
+  source: z.optional(z.string().check(z.minLength(1))),
+  provider: z.optional(z.string().check(z.minLength(1))),
+  dryRun: z._default(z.boolean(), false),
   /** Directory exports by file source name: the CLI reads `--file` and sends its text. */
-  files: z.record(z.string(), z.string()).optional(),
+  files: z.optional(z.record(z.string(), z.string())),
 });
 
 /**

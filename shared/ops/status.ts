@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../model/schema-messages.ts";
 import { redactLogValue } from "../logging/redact.ts";
 import type { AuditEntry } from "../sync/audit-entry.ts";
 import { materialize } from "../sync/desired-state.ts";
@@ -7,9 +8,9 @@ import type { OperatorDeps, ScheduledChange } from "./operator-deps.ts";
 
 export const statusArgsSchema = z.strictObject({
   /** A person key, a loginId, or a change id. */
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** Days of the audit trail to show. */
-  days: z.int().min(1).max(3650).default(30),
+  days: z._default(z.int().check(z.minimum(1), z.maximum(3650)), 30),
 });
 export type StatusArgs = z.input<typeof statusArgsSchema>;
 
