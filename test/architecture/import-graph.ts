@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from "node:path";
 export type ImportGraph = Map<string, string[]>;
 
 const root = resolve(import.meta.dirname, "../..");
-const importPattern = /^\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}\/[^"']+)["']/gm;
+const importPattern = /^\s*(?:(?:import|export)\s[^;]*?\sfrom\s+|import\s+)["'](\.{1,2}\/[^"']+)["']/gm;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
@@ -15,7 +15,16 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The relative imports (type-only ones included) of every .ts module under `dirs`. */
+/** The modules under `dirs` that import package `name` for values (type-only imports left out). */
+export function modulesImportingPackage(dirs: readonly string[], name: string): string[] {
+  const valueImport = new RegExp(`^\\s*import\\s+(?!type\\s)[^;]*?\\sfrom\\s+["']${name}["']`, "m");
+  return dirs
+    .flatMap(sourceFiles)
+    .filter((file) => valueImport.test(readFileSync(join(root, file), "utf8")))
+    .map((file) => file.split("\\").join("/"));
+}
+
+/** The relative imports (side-effect and type-only ones included) of every .ts module under `dirs`. */
 export function importGraph(dirs: readonly string[]): ImportGraph {
   const graph: ImportGraph = new Map();
   for (const file of dirs.flatMap(sourceFiles)) {

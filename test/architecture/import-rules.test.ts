@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { type ImportGraph, importCycles, importGraph } from "./import-graph.ts";
+import { type ImportGraph, importCycles, importGraph, modulesImportingPackage } from "./import-graph.ts";
 
 /**
  * The import graph of the product's code (issue 15): no module imports itself through others, and the
  * arrows point inward (sources → model ← sync core ← providers; the core imports no AWS, provider or
  * runtime module; sources import no AWS adapter).
  */
-const graph = importGraph(["shared", "functions", "local", "infra", "bin"]);
+const productDirs = ["shared", "functions", "local", "infra", "bin"];
+const graph = importGraph(productDirs);
 
 interface LayerRule {
   from: string;
@@ -58,5 +59,21 @@ describe("import graph", () => {
       ["shared/sync/a.ts", "shared/sync/b.ts", "shared/sync/c.ts", "shared/sync/a.ts"],
     ]);
     expect(violations(made, layerRules)).toEqual(["shared/sync/b.ts → shared/aws/d.ts"]);
+  });
+});
+
+describe("schemas", () => {
+  const schemaMessages = "shared/model/schema-messages.ts";
+
+  it("use zod/mini only: the classic build costs every Lambda bundle about 60 KB more", () => {
+    expect(modulesImportingPackage([...productDirs, "test", "bench"], "zod")).toEqual([]);
+  });
+
+  it("load zod's English messages wherever zod/mini is used, so no issue reads a bare 'Invalid input'", () => {
+    const users = modulesImportingPackage(productDirs, "zod/mini").filter(
+      (module) => module !== schemaMessages,
+    );
+    expect(users.length).toBeGreaterThan(30);
+    expect(users.filter((module) => !graph.get(module)?.includes(schemaMessages))).toEqual([]);
   });
 });
