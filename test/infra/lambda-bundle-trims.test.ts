@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
 import { type CountryCode, type MetadataJson, parsePhoneNumberFromString } from "libphonenumber-js/core";
 import { describe, expect, it } from "vitest";
+import { bundleFile, lambdaBuildOptions } from "../../infra/lambda-bundle.ts";
 import { phoneMetadataForParsing } from "../../infra/lambda-bundle-trims.ts";
 
 const require = createRequire(import.meta.url);
@@ -55,5 +61,40 @@ describe("the phone metadata the Lambda bundles ship", () => {
     expect(() => phoneMetadataForParsing({ ...fullMetadata, version: 5 } as never)).toThrow(
       "metadata version 5",
     );
+  });
+});
+
+describe("the modules the Lambda bundles leave out", () => {
+  const outdir = join(tmpdir(), "idp-sync-trims-unwritten");
+  const neverOnLambda = [
+    "@aws-sdk/credential-provider-ini",
+    "@aws-sdk/credential-provider-sso",
+    "@aws-sdk/nested-clients",
+    "@smithy/credential-provider-imds",
+    "bowser",
+    "@smithy/core/dist-es/submodules/event-streams",
+  ];
+
+  it.each(["ingest", "sync", "reconcile"] as const)("are not in the %s bundle", async (name) => {
+    const { metafile } = await build({ ...lambdaBuildOptions(name, outdir), write: false, metafile: true });
+    const inputs = Object.keys(metafile.inputs);
+    const bundled = inputs.filter((input) => input.startsWith("node_modules/"));
+    expect(bundled.filter((input) => neverOnLambda.some((left) => input.includes(left)))).toEqual([]);
+    expect(inputs).toContain("node_modules/@aws-sdk/credential-provider-env/dist-es/fromEnv.js");
+  });
+
+  it("fail with their reason when loaded after all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "idp-sync-trims-"));
+    try {
+      const entry = join(dir, "entry.ts");
+      writeFileSync(entry, `export const load = () => import("bowser");`);
+      await build({ ...lambdaBuildOptions("ingest", dir), entryPoints: { index: entry } });
+      const { load } = await import(pathToFileURL(join(dir, bundleFile)).href);
+      await expect(load()).rejects.toThrow(
+        "not bundled for Lambda: bowser parses the user agent of a browser",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
