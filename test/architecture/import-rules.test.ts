@@ -65,10 +65,6 @@ describe("import graph", () => {
 describe("schemas", () => {
   const schemaMessages = "shared/model/schema-messages.ts";
 
-  it("use zod/mini only: the classic build costs every Lambda bundle about 60 KB more", () => {
-    expect(modulesImportingPackage([...productDirs, "test", "bench"], "zod")).toEqual([]);
-  });
-
   it("load zod's English messages wherever zod/mini is used, so no issue reads a bare 'Invalid input'", () => {
     const users = modulesImportingPackage(productDirs, "zod/mini").filter(
       (module) => module !== schemaMessages,
