@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
 
@@ -112,9 +112,33 @@ const phoneMetadataWithoutFormats: Plugin = {
   },
 };
 
+/**
+ * libphonenumber-js publishes its ES modules twice: `es6/`, which its entry points import, transpiled for
+ * old engines (every class through Babel's helpers), and `es6-modern/`, the same sources for current
+ * ones. Bundling the modern copy makes its code 15 KB smaller. A release without the modern copy of a
+ * module fails the build, so that this trim is dropped knowingly rather than silently.
+ */
+const phoneLibraryModernBuild: Plugin = {
+  name: "phone-library-modern-build",
+  setup(builder) {
+    const legacyCopy = /([\\/]libphonenumber-js[\\/])es6([\\/])/;
+    // At resolution, so that each module is bundled once, whichever of the library's files imports it.
+    builder.onResolve({ filter: /^\.\.?\// }, ({ path, resolveDir }) => {
+      const target = resolve(resolveDir, path);
+      if (!legacyCopy.test(target)) return undefined;
+      const modern = target.replace(legacyCopy, "$1es6-modern$2");
+      if (!existsSync(modern))
+        throw new Error(`libphonenumber-js ships no ${modern}: drop phoneLibraryModernBuild`);
+      // The package declares itself free of side effects; a plugin-resolved path must say so itself.
+      return { path: modern, sideEffects: false };
+    });
+  },
+};
+
 /** What the Lambda bundles leave out of the packages they bundle, and why: see each plugin. */
 export const lambdaBundleTrims: Plugin[] = [
   replaceUnusedOnLambda,
   sdkPackageVersionsOnly,
   phoneMetadataWithoutFormats,
+  phoneLibraryModernBuild,
 ];
