@@ -153,7 +153,8 @@ export class SqsPoller {
   }
 }
 
-function toRecord(message: QueueMessage): SQSRecord {
+/** A queue message as Lambda's SQS trigger hands it to the function. */
+export function toRecord(message: QueueMessage): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: message.receiptHandle,

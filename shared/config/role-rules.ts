@@ -37,6 +37,19 @@ export type RuleCondition = z.infer<typeof conditionSchema>;
 
 const role = z.string().check(z.minLength(1), z.maxLength(256));
 
+/** What a role rule or a SCIM group grants: roles, and roles per tenant. */
+export const grantShape = {
+  roles: z._default(z.array(role), []),
+  /** Tenant id → roles in that tenant (an empty list: membership without roles). */
+  tenants: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.array(role)), {}),
+};
+
+/** A grant must grant something: roles, or at least one tenant. */
+export const grantsSomething = z.refine<{ roles: string[]; tenants: Record<string, string[]> }>(
+  (grant) => grant.roles.length > 0 || Object.keys(grant.tenants).length > 0,
+  "give roles or tenants",
+);
+
 /** When every condition holds, the person gets the roles and tenant roles (added to the mapped ones). */
 export const roleRuleSchema = z
   .strictObject({
@@ -45,16 +58,9 @@ export const roleRuleSchema = z
     when: z
       .record(ruleAttributeSchema, conditionSchema)
       .check(z.refine((conditions) => Object.keys(conditions).length > 0, "give at least one condition")),
-    roles: z._default(z.array(role), []),
-    /** Tenant id → roles in that tenant (an empty list: membership without roles). */
-    tenants: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.array(role)), {}),
+    ...grantShape,
   })
-  .check(
-    z.refine(
-      (rule) => rule.roles.length > 0 || Object.keys(rule.tenants).length > 0,
-      "give roles or tenants",
-    ),
-  );
+  .check(grantsSomething);
 export type RoleRule = z.infer<typeof roleRuleSchema>;
 
 export const roleRulesSchema = z.array(roleRuleSchema).check(z.maxLength(1000));

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import "../model/schema-messages.ts";
 import { secretName } from "./common.ts";
+import { grantShape, grantsSomething } from "./role-rules.ts";
 
 /**
  * SCIM User attributes the canonical model has no field for. A source may keep any of them as a custom
@@ -22,22 +23,13 @@ export const keepableScimAttributes = [
 ] as const;
 export type KeepableScimAttribute = (typeof keepableScimAttributes)[number];
 
-const role = z.string().check(z.minLength(1), z.maxLength(256));
-
 /** Members of the group get these roles and tenant roles; `group` is its displayName (any case) or its id. */
 export const scimGroupMappingSchema = z
   .strictObject({
     group: z.string().check(z.minLength(1), z.maxLength(256)),
-    roles: z._default(z.array(role), []),
-    /** Tenant id → roles in that tenant (an empty list: membership without roles). */
-    tenants: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.array(role)), {}),
+    ...grantShape,
   })
-  .check(
-    z.refine(
-      (mapping) => mapping.roles.length > 0 || Object.keys(mapping.tenants).length > 0,
-      "give roles or tenants",
-    ),
-  );
+  .check(grantsSomething);
 export type ScimGroupMapping = z.infer<typeof scimGroupMappingSchema>;
 
 export const scimSourceSchema = z.strictObject({

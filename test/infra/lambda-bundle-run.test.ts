@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleDirectory } from "../../bench/lambda-bundles.ts";
 import { bundleFile, bundleLambda, type LambdaName } from "../../infra/lambda-bundle.ts";
 import { type DescopeSimulator, startDescopeSimulator } from "../../local/simulators/descope/simulator.ts";
+import { toRecord } from "../../local/sqs-poller.ts";
 import { type Dynalite, startDynalite } from "../aws/dynalite.ts";
 import { type FakeAws, offlineAwsEnvironment, startFakeAws } from "../aws/fake-aws.ts";
 import { type FakeSqs, startFakeSqs } from "../aws/fake-sqs.ts";
@@ -173,22 +174,7 @@ describe("the deployed bundles", () => {
     };
     const event = {
       Records: [
-        {
-          messageId: "m-1",
-          receiptHandle: "r-1",
-          body: JSON.stringify(change),
-          attributes: {
-            ApproximateReceiveCount: "1",
-            SentTimestamp: String(Date.now()),
-            SenderId: "AIDA",
-            ApproximateFirstReceiveTimestamp: String(Date.now()),
-          },
-          messageAttributes: {},
-          md5OfBody: "",
-          eventSource: "aws:sqs",
-          eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:idp-sync-changes",
-          awsRegion: "us-east-1",
-        },
+        toRecord({ messageId: "m-1", receiptHandle: "m-1#1", receiveCount: 1, body: JSON.stringify(change) }),
       ],
     };
     const dlqUrl = `${sqs.server.endpoint}/000000000000/idp-sync-dead-letters`;
