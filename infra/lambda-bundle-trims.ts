@@ -1,14 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
-const require = createRequire(import.meta.url);
-
 /**
- * SDK modules a function on Lambda never runs, replaced so that they are not shipped (about 150 KB):
+ * SDK modules a function on Lambda never runs, replaced so that they are not shipped (166 KB):
  *
  * - the default credential chain: Lambda hands a function its role's credentials in environment variables
  *   (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), so the chain's SSO, profile,
@@ -35,14 +30,16 @@ const replaceUnusedOnLambda: Plugin = {
   name: "replace-unused-on-lambda",
   setup(builder) {
     const names = Object.keys(unusedOnLambda).map(escapeForRegExp).join("|");
-    builder.onResolve({ filter: new RegExp(`^(${names})$`) }, ({ path }) => ({
+    // The replacement's own imports resolve from where the SDK imported the module it stands in for.
+    builder.onResolve({ filter: new RegExp(`^(${names})$`) }, ({ path, resolveDir }) => ({
       path,
       namespace: "unused-on-lambda",
+      pluginData: resolveDir,
     }));
-    builder.onLoad({ filter: /.*/, namespace: "unused-on-lambda" }, ({ path }) => ({
+    builder.onLoad({ filter: /.*/, namespace: "unused-on-lambda" }, ({ path, pluginData }) => ({
       contents: unusedOnLambda[path],
       loader: "js",
-      resolveDir: repoRoot,
+      resolveDir: pluginData,
     }));
   },
 };
@@ -94,15 +91,12 @@ export function phoneMetadataForParsing(metadata: PhoneMetadata): PhoneMetadata 
   };
 }
 
-const phoneMetadataFile = require.resolve("libphonenumber-js/metadata.min.json");
-
 const phoneMetadataWithoutFormats: Plugin = {
   name: "phone-metadata-without-formats",
   setup(builder) {
-    const moduleFile = `${phoneMetadataFile}.js`;
+    // The library imports its metadata as `metadata.min.json.js`, a module beside the JSON file it wraps.
     builder.onLoad({ filter: /[\\/]libphonenumber-js[\\/]metadata\.min\.json\.js$/ }, ({ path }) => {
-      if (path !== moduleFile) throw new Error(`unexpected libphonenumber-js metadata module ${path}`);
-      const metadata = JSON.parse(readFileSync(phoneMetadataFile, "utf8"));
+      const metadata = JSON.parse(readFileSync(path.replace(/\.js$/, ""), "utf8"));
       return {
         contents: `export default ${JSON.stringify(phoneMetadataForParsing(metadata))};`,
         loader: "js",
