@@ -1,4 +1,4 @@
-import { GetItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbStateStore } from "../../shared/aws/dynamodb-state-store.ts";
 import { routeIngestRequest } from "../../shared/ingest/router.ts";
@@ -12,13 +12,9 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.stop());
 
-/** A fresh table, used only once it is ACTIVE. */
+/** A fresh table (createStateTable returns once it is ACTIVE). */
 async function freshStore() {
   const tableName = await dynamo.createStateTable();
-  await waitUntilTableExists(
-    { client: dynamo.client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-    { TableName: tableName },
-  );
   return { tableName, store: new DynamoDbStateStore({ client: dynamo.client, tableName }) };
 }
 
