@@ -1,5 +1,4 @@
 import type { Config } from "../../shared/config/schema.ts";
-import type { PhoneRegion } from "../../shared/model/phone.ts";
 import type { ChangeScheduler } from "../../shared/ports/change-scheduler.ts";
 import { createRefreshResolver } from "../../shared/sources/webhooks/refresh.ts";
 import type { DeprovisioningHolds, SecretReader } from "../../shared/sync/ports.ts";
@@ -27,7 +26,7 @@ export function syncDepsFor(
     backoff: { baseSeconds: config.queue.retryBaseSeconds, maxSeconds: config.queue.retryMaxSeconds },
     refresh: createRefreshResolver({ config, secrets, log: adapters.log, ...held }),
     roleRules: config.roleRules,
-    ...(config.phoneDefaultRegion ? { phoneDefaultRegion: config.phoneDefaultRegion as PhoneRegion } : {}),
+    ...(config.phoneDefaultRegion ? { phoneDefaultRegion: config.phoneDefaultRegion } : {}),
     incompleteMaxWaitMs: config.incompleteMaxWaitHours * 3_600_000,
     guard: { holds, settings: config.deprovisioningGuard },
   };
